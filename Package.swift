@@ -110,8 +110,10 @@ let package = Package(
         .target(
             name: "GatewayKit",
             dependencies: [
-                "ServiceKit", hummingbird, logging,
+                hummingbird, logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "gateway/Sources",
             resources: [.copy("endpoints.tsv")],
@@ -141,7 +143,10 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["GatewayKit", "TestSupport"],
+            dependencies: [
+                "GatewayKit", hummingbird,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             path: "Tests/GatewayTests",
             swiftSettings: swiftSettings
         ),
