@@ -1,1 +1,4 @@
-print("x")
+import Auth
+import ServiceKit
+
+await ServiceMain.run(AuthService.definition)

@@ -1,1 +1,4 @@
-print("x")
+import Campaigns
+import ServiceKit
+
+await ServiceMain.run(CampaignsService.definition)

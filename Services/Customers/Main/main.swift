@@ -1,1 +1,4 @@
-print("x")
+import Customers
+import ServiceKit
+
+await ServiceMain.run(CustomersService.definition)

@@ -1,1 +1,4 @@
-print("x")
+import Ledger
+import ServiceKit
+
+await ServiceMain.run(LedgerService.definition)

@@ -1,1 +1,4 @@
-print("x")
+import Reviews
+import ServiceKit
+
+await ServiceMain.run(ReviewsService.definition)

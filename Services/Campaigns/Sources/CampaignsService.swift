@@ -1,0 +1,23 @@
+import Auth
+import Customers
+import Ledger
+import Hummingbird
+import Postgres
+import ServiceKit
+
+/// The campaigns service: its schema, migrations and HTTP routes.
+public enum CampaignsService {
+    /// The `campaigns` schema's migrations, bundled from `Migrations/`.
+    public static let schema = bundledMigrations(schema: "campaigns", bundle: .module)
+
+    /// Every schema this service needs, in the order they are applied (dependencies first).
+    public static let migrations: [MigrationSet] = LedgerService.migrations + [schema]
+
+    /// What `ServiceMain` and the tests run.
+    public static let definition = ServiceDefinition(
+        name: "campaigns",
+        defaultPort: 8104,
+        migrations: migrations,
+        routes: { _, _ in }
+    )
+}

@@ -1,0 +1,22 @@
+import Auth
+import Customers
+import Hummingbird
+import Postgres
+import ServiceKit
+
+/// The ledger service: its schema, migrations and HTTP routes.
+public enum LedgerService {
+    /// The `ledger` schema's migrations, bundled from `Migrations/`.
+    public static let schema = bundledMigrations(schema: "ledger", bundle: .module)
+
+    /// Every schema this service needs, in the order they are applied (dependencies first).
+    public static let migrations: [MigrationSet] = CustomersService.migrations + [schema]
+
+    /// What `ServiceMain` and the tests run.
+    public static let definition = ServiceDefinition(
+        name: "ledger",
+        defaultPort: 8103,
+        migrations: migrations,
+        routes: { _, _ in }
+    )
+}

@@ -1,0 +1,38 @@
+import NIOPosix
+
+/// Something statements can run on: the pool (each statement on any free connection, autocommit) or a
+/// session / transaction holding one connection. Repositories take `some PostgresQueryable`, so the same
+/// method works alone or inside a caller's transaction.
+public protocol PostgresQueryable: Sendable {
+    /// Runs one statement and returns its rows.
+    func query(_ sql: SQL) async throws -> PostgresRows
+}
+
+extension PostgresQueryable {
+    /// Runs a statement for its effect and returns the number of affected rows.
+    @discardableResult
+    public func execute(_ sql: SQL) async throws -> Int {
+        try await query(sql).affectedRows
+    }
+
+    /// Sends a notification on `channel` (delivered at commit when inside a transaction).
+    public func notify(_ channel: String, payload: String = "") async throws {
+        _ = try await query("SELECT pg_notify(\(channel), \(payload))")
+    }
+}
+
+/// A leased connection. Valid only inside the closure that received it.
+public struct PostgresSession: PostgresQueryable, @unchecked Sendable {
+    let connection: PostgresConnection
+    let threadPool: NIOThreadPool
+
+    public func query(_ sql: SQL) async throws -> PostgresRows {
+        try await threadPool.runIfActive { [connection] in try connection.query(sql.text, sql.binds) }
+    }
+
+    /// Runs several `;`-separated statements without parameters.
+    @discardableResult
+    public func simpleQuery(_ text: String) async throws -> PostgresRows {
+        try await threadPool.runIfActive { [connection] in try connection.simpleQuery(text) }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import Postgres
+import ServiceLifecycle
+
+/// Reacts to events asynchronously, on as many replicas as run it, each event handled exactly once.
+///
+/// Appending an event queues it for this consumer (see `EventLog`). The consumer is woken by NOTIFY, and
+/// also looks every few seconds in case a notification was missed. Each event is claimed with
+/// `FOR UPDATE SKIP LOCKED` and handled inside the transaction that removes it from the queue, so the
+/// handler's writes and the acknowledgement commit together. A failing event is retried with backoff.
+public struct EventConsumer: Service {
+    public typealias Handler = @Sendable (StoredEvent, PostgresSession) async throws -> Void
+
+    static let channelPrefix = "events_"
+    public let name: String
+    public let eventTypes: [String]
+    let handler: Handler
+    let pool: PostgresPool
+    let listener: PostgresListener
+    let logger: Logger
+    let fallbackPollInterval: Duration
+
+    public init(
+        name: String, eventTypes: [String], runtime: ServiceRuntime,
+        fallbackPollInterval: Duration = .seconds(5), handler: @escaping Handler
+    ) {
+        self.name = name
+        self.eventTypes = eventTypes
+        self.handler = handler
+        self.pool = runtime.pool
+        self.listener = runtime.listener
+        self.logger = runtime.logger
+        self.fallbackPollInterval = fallbackPollInterval
+    }
+
+    public func run() async throws {
+        try await subscribe()
+        let wakeUps = listener.notifications(on: Self.channelPrefix + name)
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                let (signals, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+                group.addTask {
+                    for await _ in wakeUps { signal.yield() }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: fallbackPollInterval)
+                        signal.yield()
+                    }
+                }
+                signal.yield()
+                for await _ in signals {
+                    await drain()
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Registers the subscriptions so that events appended from now on are queued for this consumer.
+    public func subscribe() async throws {
+        for type in eventTypes {
+            try await pool.execute("""
+                INSERT INTO suite.event_subscriptions (consumer, event_type) VALUES (\(name), \(type)) ON CONFLICT DO NOTHING
+                """)
+        }
+    }
+
+    /// Handles queued events until none is ready.
+    public func drain() async {
+        do {
+            while try await handleNext() {}
+        } catch {
+            logger.error("event consumer \(name) failed: \(error)")
+        }
+    }
+
+    /// Claims and handles one ready event; false when none is ready.
+    func handleNext() async throws -> Bool {
+        do {
+            return try await pool.transaction { session in
+                guard let event = try await claim(on: session) else { return false }
+                do {
+                    try await handler(event, session)
+                } catch let error as PostgresError where error.isTransient {
+                    throw error
+                } catch {
+                    throw HandlerFailure(eventID: event.id, underlying: error)
+                }
+                return true
+            }
+        } catch let failure as HandlerFailure {
+            try await postpone(failure)
+            return true
+        }
+    }
+
+    private struct HandlerFailure: Error {
+        let eventID: Int64
+        let underlying: any Error
+    }
+
+    private func claim(on session: PostgresSession) async throws -> StoredEvent? {
+        let rows = try await session.query("""
+            WITH claimed AS (
+                DELETE FROM suite.event_queue
+                WHERE consumer = \(name) AND event_id = (
+                    SELECT event_id FROM suite.event_queue
+                    WHERE consumer = \(name) AND available_at <= now()
+                    ORDER BY event_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING event_id
+            )
+            SELECT \(unsafeRaw: StoredEvent.columns) FROM suite.events e JOIN claimed ON claimed.event_id = e.id
+            """)
+        return try rows.firstRow.map(StoredEvent.init(row:))
+    }
+
+    /// Puts a failed event back with exponential backoff (capped at ten minutes) and its error.
+    private func postpone(_ failure: HandlerFailure) async throws {
+        logger.warning("event \(failure.eventID) failed in \(name): \(failure.underlying)")
+        try await pool.execute("""
+            INSERT INTO suite.event_queue (consumer, event_id, attempts, available_at, last_error)
+            VALUES (\(name), \(failure.eventID), 1, now() + interval '1 second', \(String(describing: failure.underlying)))
+            ON CONFLICT (consumer, event_id) DO UPDATE SET
+                attempts = suite.event_queue.attempts + 1,
+                available_at = now() + least(interval '10 minutes', interval '1 second' * power(2, suite.event_queue.attempts)),
+                last_error = excluded.last_error
+            """)
+    }
+}
