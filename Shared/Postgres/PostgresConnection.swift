@@ -155,11 +155,14 @@ final class PostgresConnection: @unchecked Sendable {
     // MARK: State
 
     /// True when the connection can take a statement: not known broken, not closed by the server while idle.
-    /// A server restart leaves idle sockets readable (EOF); consuming that input flips libpq's status.
+    /// An idle pooled connection receives nothing unless the server is going away (a restart sends a FATAL
+    /// message, then EOF), so input pending on it is read until libpq sees the end or the socket goes quiet.
     func isUsable() -> Bool {
         guard !isBroken, PQstatus(handle) == CONNECTION_OK else { return false }
-        if socketIsReadable(timeoutMilliseconds: 0) {
-            if PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK {
+        var reads = 0
+        while socketIsReadable(timeoutMilliseconds: reads == 0 ? 0 : 5) {
+            reads += 1
+            if PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK || reads > 8 {
                 isBroken = true
                 return false
             }

@@ -86,8 +86,11 @@ extension Array: PostgresDecodable where Element: PostgresDecodable {
     /// (decode `[Element?]` to accept them).
     public init(postgresText text: String) throws {
         self = try PostgresArrayLiteral.parse(text).map { element in
-            guard let element else { throw PostgresError.decoding("NULL element in array \(text)") }
-            return try Element(postgresText: element)
+            if let element { return try Element(postgresText: element) }
+            if let nullable = Element.self as? any PostgresNullable.Type, let null = nullable.postgresNull as? Element {
+                return null
+            }
+            throw PostgresError.decoding("NULL element in array \(text)")
         }
     }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+@Suite("Connection pool")
+struct PoolTests {
+    @Test func exhaustedPoolTimesOutThenRecovers() async throws {
+        try await TestDatabase.withPool(size: 2, acquireTimeout: .milliseconds(300)) { pool in
+            let (holding, held) = AsyncStream<Void>.makeStream(bufferingPolicy: .unbounded)
+            let (release, releaseSignal) = AsyncStream<Void>.makeStream(bufferingPolicy: .unbounded)
+            let holders = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<2 {
+                        group.addTask {
+                            try await pool.withConnection { session in
+                                _ = try await session.query("SELECT 1")
+                                held.yield()
+                                for await _ in release { break }
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            var count = 0
+            for await _ in holding {
+                count += 1
+                if count == 2 { break }
+            }
+            #expect(pool.statistics.opened == 2)
+
+            let started = ContinuousClock.now
+            let error = try await #require(throws: PostgresError.self) { try await pool.query("SELECT 1") }
+            #expect(error.kind == .poolTimeout)
+            #expect(ContinuousClock.now - started >= .milliseconds(250))
+
+            releaseSignal.yield()
+            releaseSignal.yield()
+            try await holders.value
+            #expect(try await pool.query("SELECT 7").scalar(Int.self) == 7)
+            #expect(pool.statistics.opened <= 2)
+        }
+    }
+
+    @Test func waitersAreServedWhenConnectionsComeBack() async throws {
+        try await TestDatabase.withPool(size: 2, acquireTimeout: .seconds(10)) { pool in
+            let results = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<40 {
+                    group.addTask { try await pool.query("SELECT \(index)::int FROM pg_sleep(0.01)").scalar(Int.self) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.sorted() == Array(0..<40))
+            #expect(pool.statistics.opened == 2)
+        }
+    }
+
+    @Test func blockingQueriesDoNotStallOtherWork() async throws {
+        try await TestDatabase.withPool(size: 3) { pool in
+            async let slow = pool.query("SELECT pg_sleep(1)")
+            let started = ContinuousClock.now
+            #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
+            #expect(ContinuousClock.now - started < .milliseconds(800))
+            _ = try await slow
+        }
+    }
+}
