@@ -130,6 +130,8 @@ let package = Package(
                 "Postgres", "ServiceKit", "Auth", "Customers", "Ledger", "Campaigns", "Reviews", hummingbird,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings

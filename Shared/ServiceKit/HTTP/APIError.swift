@@ -52,9 +52,19 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         APIError(status: .unauthorized, body: codeAndMessage(401, message), headers: [.wwwAuthenticate: "Bearer"])
     }
 
-    /// `403 {"code":403,"message":…}` — valid credentials without the role, ACL access or tenant.
-    public static func forbidden(_ message: String = "Access Denied.") -> APIError {
-        APIError(status: .forbidden, body: codeAndMessage(403, message))
+    /// `401 {"message":"Authentication Required"}` — an unknown permanent token or master key.
+    public static var authenticationRequired: APIError {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("message")
+        writer.string("Authentication Required")
+        writer.endObject()
+        return APIError(status: .unauthorized, body: writer.bytes, headers: [.wwwAuthenticate: "Bearer"])
+    }
+
+    /// `403 {"error":{"code":403,"message":"Forbidden"}}` — valid credentials without the role, ACL access or tenant.
+    public static func forbidden(_ message: String = "Forbidden") -> APIError {
+        http(.forbidden, message)
     }
 
     /// `400` with the Symfony form envelope naming every field.

@@ -44,14 +44,16 @@ public struct Pagination: Sendable, Hashable {
         }
         guard page.multipliedReportingOverflow(by: perPage).partialValue <= Self.resultWindow,
               !page.multipliedReportingOverflow(by: perPage).overflow
-        else { throw APIError.badRequest("Result window is too large, page * perPage must be at most \(Self.resultWindow)") }
+        else { throw APIError.badRequest("Result window is too large") }
     }
 
     public var offset: Int { (page - 1) * perPage }
 
     /// `ORDER BY <column> <direction>, <tieBreaker> LIMIT … OFFSET …` — the tie-breaker keeps pages stable.
     public func orderAndLimit(tieBreaker: String = "id") -> SQL {
-        SQL(" ORDER BY \(sortColumn) \(direction.rawValue), \(tieBreaker) \(direction.rawValue) LIMIT \(perPage) OFFSET \(offset)")
+        // Every part comes from the allow-list or is an integer: safe to embed as text.
+        let clause: String = " ORDER BY \(sortColumn) \(direction.rawValue), \(tieBreaker) \(direction.rawValue) LIMIT \(perPage) OFFSET \(offset)"
+        return SQL(clause)
     }
 
     private static func positive(_ value: FormValue?, name: String, fallback: Int) throws -> Int {

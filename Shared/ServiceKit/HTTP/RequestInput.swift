@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 extension IdentifiedContext {
     /// The request body as one nested value, whatever its encoding (JSON, Symfony bracket form, multipart).
@@ -10,6 +11,8 @@ extension IdentifiedContext {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw APIError.http(.contentTooLarge, "Request body is larger than \(maxUploadSize) bytes")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError.http(.contentTooLarge, "Request body is larger than \(maxUploadSize) bytes")
         }

@@ -54,7 +54,7 @@ struct IdentityMiddleware: RouterMiddleware {
             return Identity(kind: .master)
         }
         guard let identity = try await runtime.credentials.admin(permanentToken: token) else {
-            throw APIError.unauthorized("Invalid API token")
+            throw APIError.authenticationRequired
         }
         return identity
     }
