@@ -53,6 +53,16 @@ func serviceTargets(_ service: Service) -> [Target] {
     ]
 }
 
+/// A test target for one of the shared libraries, with the PostgreSQL test harness.
+func sharedTestTarget(_ name: String, testing library: String) -> Target {
+    .testTarget(
+        name: name,
+        dependencies: [.target(name: library), "TestSupport"],
+        path: "Tests/\(name)",
+        swiftSettings: swiftSettings
+    )
+}
+
 let package = Package(
     name: "loyalty-suite",
     platforms: [.macOS(.v15)],
@@ -136,18 +146,8 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "PostgresTests",
-            dependencies: ["Postgres", "TestSupport"],
-            path: "Tests/PostgresTests",
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "ServiceKitTests",
-            dependencies: ["ServiceKit", "TestSupport"],
-            path: "Tests/ServiceKitTests",
-            swiftSettings: swiftSettings
-        ),
+        sharedTestTarget("PostgresTests", testing: "Postgres"),
+        sharedTestTarget("ServiceKitTests", testing: "ServiceKit"),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

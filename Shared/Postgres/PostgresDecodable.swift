@@ -10,33 +10,18 @@ extension String: PostgresDecodable {
     public init(postgresText text: String) { self = text }
 }
 
-extension Int: PostgresDecodable {
+/// Numbers decode through their own text parser: `Int("42")`, `Double("1.5")`.
+extension PostgresDecodable where Self: LosslessStringConvertible {
     public init(postgresText text: String) throws {
-        guard let value = Int(text) else { throw PostgresError.decoding("not an integer: \(text)") }
+        guard let value = Self(text) else { throw PostgresError.decoding("not a \(Self.self): \(text)") }
         self = value
     }
 }
 
-extension Int64: PostgresDecodable {
-    public init(postgresText text: String) throws {
-        guard let value = Int64(text) else { throw PostgresError.decoding("not an integer: \(text)") }
-        self = value
-    }
-}
-
-extension Int32: PostgresDecodable {
-    public init(postgresText text: String) throws {
-        guard let value = Int32(text) else { throw PostgresError.decoding("not an integer: \(text)") }
-        self = value
-    }
-}
-
-extension Double: PostgresDecodable {
-    public init(postgresText text: String) throws {
-        guard let value = Double(text) else { throw PostgresError.decoding("not a number: \(text)") }
-        self = value
-    }
-}
+extension Int: PostgresDecodable {}
+extension Int64: PostgresDecodable {}
+extension Int32: PostgresDecodable {}
+extension Double: PostgresDecodable {}
 
 extension Bool: PostgresDecodable {
     public init(postgresText text: String) throws {
