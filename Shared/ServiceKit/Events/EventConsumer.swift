@@ -77,55 +77,47 @@ public struct EventConsumer: Service {
     }
 
     /// Claims and handles one ready event; false when none is ready.
+    ///
+    /// The claimed queue row stays locked for the whole transaction, so no other replica can take the event.
+    /// The handler runs behind a savepoint: when it fails, its writes are undone and the event is postponed
+    /// in the same transaction, still locked.
     func handleNext() async throws -> Bool {
-        do {
-            return try await pool.transaction { session in
-                guard let event = try await claim(on: session) else { return false }
-                do {
-                    try await handler(event, session)
-                } catch let error as PostgresError where error.isTransient {
-                    throw error
-                } catch {
-                    throw HandlerFailure(eventID: event.id, underlying: error)
-                }
-                return true
+        try await pool.transaction { session in
+            guard let event = try await claim(on: session) else { return false }
+            try await session.simpleQuery("SAVEPOINT handler")
+            do {
+                try await handler(event, session)
+                try await session.execute("DELETE FROM suite.event_queue WHERE consumer = \(name) AND event_id = \(event.id)")
+            } catch let error as PostgresError where error.isTransient {
+                throw error
+            } catch {
+                try await session.simpleQuery("ROLLBACK TO SAVEPOINT handler")
+                try await postpone(event.id, failure: error, on: session)
             }
-        } catch let failure as HandlerFailure {
-            try await postpone(failure)
             return true
         }
     }
 
-    private struct HandlerFailure: Error {
-        let eventID: Int64
-        let underlying: any Error
-    }
-
     private func claim(on session: PostgresSession) async throws -> StoredEvent? {
         let rows = try await session.query("""
-            WITH claimed AS (
-                DELETE FROM suite.event_queue
-                WHERE consumer = \(name) AND event_id = (
-                    SELECT event_id FROM suite.event_queue
-                    WHERE consumer = \(name) AND available_at <= now()
-                    ORDER BY event_id LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING event_id
-            )
-            SELECT \(unsafeRaw: StoredEvent.columns) FROM suite.events e JOIN claimed ON claimed.event_id = e.id
+            SELECT \(unsafeRaw: StoredEvent.columns)
+            FROM suite.events e
+            JOIN (SELECT event_id FROM suite.event_queue
+                  WHERE consumer = \(name) AND available_at <= now()
+                  ORDER BY event_id LIMIT 1 FOR UPDATE SKIP LOCKED) claimed ON claimed.event_id = e.id
             """)
         return try rows.firstRow.map(StoredEvent.init(row:))
     }
 
     /// Puts a failed event back with exponential backoff (capped at ten minutes) and its error.
-    private func postpone(_ failure: HandlerFailure) async throws {
-        logger.warning("event \(failure.eventID) failed in \(name): \(failure.underlying)")
-        try await pool.execute("""
-            INSERT INTO suite.event_queue (consumer, event_id, attempts, available_at, last_error)
-            VALUES (\(name), \(failure.eventID), 1, now() + interval '1 second', \(String(describing: failure.underlying)))
-            ON CONFLICT (consumer, event_id) DO UPDATE SET
-                attempts = suite.event_queue.attempts + 1,
-                available_at = now() + least(interval '10 minutes', interval '1 second' * power(2, suite.event_queue.attempts)),
-                last_error = excluded.last_error
+    private func postpone(_ eventID: Int64, failure: any Error, on session: PostgresSession) async throws {
+        logger.warning("event \(eventID) failed in \(name): \(failure)")
+        try await session.execute("""
+            UPDATE suite.event_queue SET
+                attempts = attempts + 1,
+                available_at = now() + least(interval '10 minutes', interval '1 second' * power(2, attempts)),
+                last_error = \(String(describing: failure))
+            WHERE consumer = \(name) AND event_id = \(eventID)
             """)
     }
 }
