@@ -7,17 +7,16 @@ import Testing
 @Suite("Surviving a PostgreSQL restart", .serialized)
 struct RestartTests {
     @Test func poolReconnectsAfterServerRestart() async throws {
-        let server = try PostgresServer.start()
-        defer { server.destroy() }
-        let pool = PostgresPool(configuration: server.configuration, size: 3, acquireTimeout: .seconds(2))
+        try await PostgresServer.with { server in
+        let pool = PostgresPool(configuration: server.configuration, size: 3, acquireTimeout: .seconds(15))
         #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
         #expect(pool.statistics.idle == 1)
 
-        try server.stopProcess()
+        try await server.stopProcess()
         let error = try await #require(throws: PostgresError.self) { try await pool.query("SELECT 1") }
         #expect(error.kind == .connection)
 
-        try server.startProcess()
+        try await server.startProcess()
         #expect(try await pool.query("SELECT 2").scalar(Int.self) == 2)
         let results = try await withThrowingTaskGroup(of: Int.self) { group in
             for value in 0..<10 { group.addTask { try await pool.query("SELECT \(value)::int").scalar(Int.self) } }
@@ -25,11 +24,11 @@ struct RestartTests {
         }
         #expect(results == 45)
         await pool.shutdown()
+        }
     }
 
     @Test func listenerReconnectsAndKeepsDelivering() async throws {
-        let server = try PostgresServer.start()
-        defer { server.destroy() }
+        try await PostgresServer.with { server in
         let pool = PostgresPool(configuration: server.configuration, size: 2)
         let listener = PostgresListener(configuration: server.configuration)
         var iterator = listener.notifications(on: "jobs").makeAsyncIterator()
@@ -38,8 +37,8 @@ struct RestartTests {
         try await pool.notify("jobs", payload: "first")
         #expect(await iterator.next() == .message(channel: "jobs", payload: "first"))
 
-        try server.stopProcess()
-        try server.startProcess()
+        try await server.stopProcess()
+        try await server.startProcess()
         #expect(await iterator.next() == .connected)
         try await pool.notify("jobs", payload: "after restart")
         #expect(await iterator.next() == .message(channel: "jobs", payload: "after restart"))
@@ -47,5 +46,6 @@ struct RestartTests {
         listener.shutdown()
         #expect(await iterator.next() == nil)
         await pool.shutdown()
+        }
     }
 }

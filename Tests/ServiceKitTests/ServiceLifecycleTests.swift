@@ -9,8 +9,7 @@ import Testing
 @Suite("Health, configuration and route tables")
 struct ServiceLifecycleTests {
     @Test func healthcheckFollowsTheDatabaseWithoutARestart() async throws {
-        let server = try PostgresServer.start()
-        defer { server.destroy() }
+        try await PostgresServer.with { server in
         let setup = PostgresPool(configuration: server.configuration, size: 1)
         try await setup.execute("CREATE DATABASE loyalty")
         await setup.shutdown()
@@ -24,7 +23,7 @@ struct ServiceLifecycleTests {
                 #expect(response.status == .noContent)
                 #expect(response.body.readableBytes == 0)
             }
-            try server.stopProcess()
+            try await server.stopProcess()
             try await client.execute(uri: "/api/healthcheck", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 let items = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [[String: String]]
@@ -33,9 +32,10 @@ struct ServiceLifecycleTests {
                 #expect(items?.first?["status"] == "Problem")
                 #expect(items?.first?["message"]?.isEmpty == false)
             }
-            try server.startProcess()
+            try await server.startProcess()
             try await client.execute(uri: "/api/healthcheck", method: .get) { #expect($0.status == .noContent) }
             try await client.execute(uri: "/api/DEFAULT/probe/whoami", method: .get) { #expect($0.status == .ok) }
+        }
         }
     }
 

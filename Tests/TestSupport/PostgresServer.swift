@@ -24,7 +24,24 @@ public final class PostgresServer: Sendable {
     }
 
     /// Creates and starts a new cluster, tuned for throwaway data (no fsync).
-    public static func start() throws -> PostgresServer {
+    public static func start() async throws -> PostgresServer {
+        try await offThePool { try startBlocking() }
+    }
+
+    /// Runs `body` with a new private cluster and destroys the cluster afterwards, whatever happens.
+    public static func with<Result: Sendable>(_ body: (PostgresServer) async throws -> Result) async throws -> Result {
+        let server = try await start()
+        do {
+            let result = try await body(server)
+            await server.destroy()
+            return result
+        } catch {
+            await server.destroy()
+            throw error
+        }
+    }
+
+    static func startBlocking() throws -> PostgresServer {
         let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lpg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let server = PostgresServer(directory: directory, binDirectory: try findBinDirectory())
@@ -40,25 +57,37 @@ public final class PostgresServer: Sendable {
             shared_buffers = 128MB
             """
         try server.runAsOwner("/bin/sh", ["-c", "printf '%s\\n' \"$0\" >> \(server.dataPath)/postgresql.conf", settings])
-        try server.startProcess()
+        try server.startProcessBlocking()
         return server
     }
 
     var dataPath: String { directory.appendingPathComponent("data").path }
 
     /// Starts the stopped cluster again (the same socket, the same data).
-    public func startProcess() throws {
-        try runAsOwner("pg_ctl", ["-D", dataPath, "-l", directory.appendingPathComponent("server.log").path, "-w", "-t", "60", "start"])
+    public func startProcess() async throws {
+        try await Self.offThePool { try self.startProcessBlocking() }
     }
 
     /// Stops the cluster immediately, as a crash or an operator would; clients see their connections drop.
-    public func stopProcess() throws {
-        try runAsOwner("pg_ctl", ["-D", dataPath, "-m", "immediate", "-w", "stop"])
+    public func stopProcess() async throws {
+        try await Self.offThePool { try self.stopProcessBlocking() }
     }
 
     /// Stops the cluster and deletes its files.
-    public func destroy() {
-        try? stopProcess()
+    public func destroy() async {
+        try? await Self.offThePool { self.destroyBlocking() }
+    }
+
+    func startProcessBlocking() throws {
+        try runAsOwner("pg_ctl", ["-D", dataPath, "-l", directory.appendingPathComponent("server.log").path, "-w", "-t", "60", "start"])
+    }
+
+    func stopProcessBlocking() throws {
+        try runAsOwner("pg_ctl", ["-D", dataPath, "-m", "immediate", "-w", "stop"])
+    }
+
+    func destroyBlocking() {
+        try? stopProcessBlocking()
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -72,6 +101,29 @@ public final class PostgresServer: Sendable {
     }
 
     static var isRoot: Bool { getuid() == 0 }
+
+    /// Asks the child to close every descriptor above stderr: glibc's `posix_spawn_file_actions_addclosefrom_np`
+    /// (looked up at run time, Swift does not import it), else one close action per open descriptor.
+    static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3)
+            return
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap(Int32.init) where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
+    }
+
+    /// Runs blocking work (initdb, pg_ctl) on a thread of its own: blocking one of the few threads of Swift's
+    /// cooperative pool would stall every other test running in parallel.
+    static func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Swift.Result { try work() }) }
+            thread.start()
+        }
+    }
 
     /// The newest `/usr/lib/postgresql/<version>/bin`, or the directory of `pg_ctl` on PATH.
     static func findBinDirectory() throws -> URL {
@@ -97,6 +149,9 @@ public final class PostgresServer: Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // The server pg_ctl starts outlives the call: it must not inherit this process's sockets (a test's
+        // listening socket kept open by postgres would keep accepting connections after the test closed it).
+        closeInheritedDescriptors(&actions)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0

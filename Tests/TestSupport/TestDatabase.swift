@@ -57,7 +57,7 @@ public enum TestDatabase {
         if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
             server = try PostgresConfiguration(string: url)
         } else {
-            let privateServer = try PostgresServer.start()
+            let privateServer = try await PostgresServer.start()
             SharedServer.register(privateServer)
             server = privateServer.configuration
         }
@@ -86,6 +86,6 @@ enum SharedServer {
 
     static func register(_ server: PostgresServer) {
         self.server = server
-        atexit { SharedServer.server?.destroy() }
+        atexit { SharedServer.server?.destroyBlocking() }
     }
 }
