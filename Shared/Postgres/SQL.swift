@@ -65,6 +65,12 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation, CustomS
             text += "$\(binds.count)"
         }
 
+        /// Binds an optional value; nil binds NULL.
+        public mutating func appendInterpolation<Value: PostgresBindable>(_ value: Value?) {
+            binds.append(value?.postgresText)
+            text += "$\(binds.count)"
+        }
+
         /// Embeds a nested fragment, keeping its parameters bound.
         public mutating func appendInterpolation(_ fragment: SQL) {
             text += SQL.renumber(fragment.text, offset: binds.count)

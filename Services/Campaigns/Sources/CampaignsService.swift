@@ -18,6 +18,8 @@ public enum CampaignsService {
         name: "campaigns",
         defaultPort: 8104,
         migrations: migrations,
-        routes: { _, _ in }
+        credentials: AuthService.credentials,
+        routes: { _, _ in },
+        workers: { runtime in AuthService.credentialWorkers(runtime) }
     )
 }

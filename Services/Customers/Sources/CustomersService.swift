@@ -16,6 +16,8 @@ public enum CustomersService {
         name: "customers",
         defaultPort: 8102,
         migrations: migrations,
-        routes: { _, _ in }
+        credentials: AuthService.credentials,
+        routes: { _, _ in },
+        workers: { runtime in AuthService.credentialWorkers(runtime) }
     )
 }

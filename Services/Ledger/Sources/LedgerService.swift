@@ -17,6 +17,8 @@ public enum LedgerService {
         name: "ledger",
         defaultPort: 8103,
         migrations: migrations,
-        routes: { _, _ in }
+        credentials: AuthService.credentials,
+        routes: { _, _ in },
+        workers: { runtime in AuthService.credentialWorkers(runtime) }
     )
 }

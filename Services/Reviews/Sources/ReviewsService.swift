@@ -17,6 +17,8 @@ public enum ReviewsService {
         name: "reviews",
         defaultPort: 8105,
         migrations: migrations,
-        routes: { _, _ in }
+        credentials: AuthService.credentials,
+        routes: { _, _ in },
+        workers: { runtime in AuthService.credentialWorkers(runtime) }
     )
 }
