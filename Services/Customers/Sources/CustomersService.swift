@@ -22,7 +22,10 @@ public enum CustomersService {
         migrations: migrations,
         credentials: AuthService.credentials,
         routes: { router, runtime in CustomersRoutes.add(to: router, runtime: runtime) },
-        workers: { runtime in AuthService.credentialWorkers(runtime) }
+        workers: { runtime in
+            let ledger = LedgerEventConsumer(runtime: runtime).consumer
+            return AuthService.credentialWorkers(runtime) + [BackgroundTask(ledger.name) { try await ledger.run() }]
+        }
     )
 }
 
