@@ -43,5 +43,7 @@ enum CustomersRoutes {
         store.addRoutes(ActivationController(lifecycle: lifecycle).routes)
         store.addRoutes(AssignmentController(assignments: CustomerAssignments()).routes)
         store.addRoutes(LevelController(service: LevelService()).routes)
+        store.addRoutes(PosController().routes)
+        store.addRoutes(SellerController().routes)
     }
 }
