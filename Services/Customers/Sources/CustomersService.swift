@@ -45,5 +45,6 @@ enum CustomersRoutes {
         store.addRoutes(LevelController(service: LevelService()).routes)
         store.addRoutes(PosController().routes)
         store.addRoutes(SellerController().routes)
+        store.addRoutes(SettingsController().routes)
     }
 }
