@@ -36,10 +36,11 @@ enum CustomersRoutes {
         let logger = runtime.logger
         let lifecycle = CustomerLifecycle(notifier: notifier, logger: logger)
         let store = router.storeGroup()
-        store.addRoutes(RegistrationController(registration: CustomerRegistration(notifier: notifier, logger: logger)).routes)
-        store.addRoutes(
-            CustomerController(reader: CustomerReader(), update: CustomerUpdate(notifier: notifier, logger: logger), lifecycle: lifecycle).routes
-        )
+        let registration = CustomerRegistration(notifier: notifier, logger: logger)
+        let update = CustomerUpdate(notifier: notifier, logger: logger)
+        store.addRoutes(RegistrationController(registration: registration).routes)
+        store.addRoutes(CustomerController(reader: CustomerReader(), update: update, lifecycle: lifecycle).routes)
+        store.addRoutes(PlatformCustomerController(registration: registration, update: update).routes)
         store.addRoutes(ActivationController(lifecycle: lifecycle).routes)
         store.addRoutes(AssignmentController(assignments: CustomerAssignments()).routes)
         store.addRoutes(LevelController(service: LevelService()).routes)
