@@ -47,5 +47,6 @@ enum CustomersRoutes {
         store.addRoutes(PosController().routes)
         store.addRoutes(SellerController().routes)
         store.addRoutes(SettingsController().routes)
+        store.addRoutes(CustomerExtrasController().routes)
     }
 }
