@@ -48,5 +48,6 @@ enum CustomersRoutes {
         store.addRoutes(SellerController().routes)
         store.addRoutes(SettingsController().routes)
         store.addRoutes(CustomerExtrasController().routes)
+        store.addRoutes(AnalyticsController().routes)
     }
 }
