@@ -1,0 +1,115 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Postgres
+import ServiceKit
+
+/// The filters of the customer lists (C05, C06) as one SQL condition over `c` (customers.md §2 C05).
+///
+/// Text filters match a substring, case-insensitively, unless `strict=1` asks for the exact value (e-mail
+/// and names still without regard to case); range filters are inclusive; every label given must be on the
+/// customer (with that value when one is given).
+struct CustomerFilters: Sendable {
+    let condition: SQL
+
+    /// Sort names → SQL (both spellings of the transaction count, decision customers A5).
+    static let sortable = [
+        "customerId": "c.id", "id": "c.id", "firstName": "lower(c.first_name)", "lastName": "lower(c.last_name)",
+        "email": "lower(c.email)", "phone": "c.phone", "loyaltyCardNumber": "c.loyalty_card_number", "createdAt": "c.created_at",
+        "updatedAt": "c.updated_at", "transactionsCount": "c.transactions_count", "transactionCount": "c.transactions_count",
+        "transactionsAmount": "c.transactions_amount", "transactionAmount": "c.transactions_amount",
+        "averageTransactionAmount": "c.average_transaction_amount", "lastTransactionDate": "c.last_transaction_date",
+        "birthDate": "c.birth_date", "gender": "c.gender", "active": "c.status", "levelId": "c.level_id",
+    ]
+
+    init(_ query: FormValue, labels allowLabels: Bool) throws {
+        var parts: [SQL] = []
+        let strict = query["strict"]?.bool ?? false
+        for (name, column, caseless) in [
+            ("firstName", "c.first_name", true), ("lastName", "c.last_name", true), ("email", "c.email", true),
+            ("phone", "c.phone", false), ("loyaltyCardNumber", "c.loyalty_card_number", false),
+        ] {
+            guard let value = query[name]?.trimmedText else { continue }
+            parts.append(Self.text(column, value, strict: strict, caseless: caseless))
+        }
+        for (name, column) in [("transactionsAmount", "c.transactions_amount"), ("averageTransactionAmount", "c.average_transaction_amount")] {
+            if let from = try Self.number(query["\(name)From"], "\(name)From") { parts.append("\(unsafeRaw: column) >= \(from)") }
+            if let to = try Self.number(query["\(name)To"], "\(name)To") { parts.append("\(unsafeRaw: column) <= \(to)") }
+        }
+        if let from = try Self.integer(query["transactionsCountFrom"], "transactionsCountFrom") { parts.append("c.transactions_count >= \(from)") }
+        if let to = try Self.integer(query["transactionsCountTo"], "transactionsCountTo") { parts.append("c.transactions_count <= \(to)") }
+        if let days = try Self.integer(query["daysFromLastTransactionTo"], "daysFromLastTransactionTo") {
+            parts.append("c.last_transaction_date >= now() - make_interval(days => \(days))")
+        }
+        if let hours = try Self.integer(query["hoursFromLastUpdateTo"], "hoursFromLastUpdateTo") {
+            parts.append("c.updated_at >= now() - make_interval(hours => \(hours))")
+        }
+        if allowLabels, let labels = query["labels"] { parts += try Self.labels(labels) }
+        condition = parts.isEmpty ? "true" : SQL.joined(parts, separator: " AND ")
+    }
+
+    private static func text(_ column: String, _ value: String, strict: Bool, caseless: Bool) -> SQL {
+        switch (strict, caseless) {
+        case (true, true): return "lower(\(unsafeRaw: column)) = lower(\(value))"
+        case (true, false): return "\(unsafeRaw: column) = \(value)"
+        case (false, true): return "lower(\(unsafeRaw: column)) LIKE \("%" + likeEscaped(value.lowercased()) + "%")"
+        case (false, false): return "\(unsafeRaw: column) LIKE \("%" + likeEscaped(value) + "%")"
+        }
+    }
+
+    /// Escapes `%`, `_` and `\` so that the value matches literally inside a LIKE pattern.
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    /// `labels[0][key]=k&labels[0][value]=v`: each must be on the customer.
+    private static func labels(_ value: FormValue) throws -> [SQL] {
+        guard let items = value.list else { throw APIError.badRequest("labels must be a list of {key, value}") }
+        return try items.compactMap { item in
+            guard let key = item["key"]?.trimmedText else { return nil }
+            let wanted: [[String: String]] = if let value = item["value"]?.string, !value.isEmpty {
+                [["key": key, "value": value]]
+            } else {
+                [["key": key]]
+            }
+            return "c.labels @> \(try JSONB(encoding: wanted))::jsonb"
+        }
+    }
+
+    private static func number(_ value: FormValue?, _ name: String) throws -> Amount? {
+        guard let value, !value.isBlank else { return nil }
+        guard let amount = FormCheck.roundedAmount(value) else { throw APIError.badRequest("\(name) must be a number") }
+        return amount
+    }
+
+    private static func integer(_ value: FormValue?, _ name: String) throws -> Int? {
+        guard let value, !value.isBlank else { return nil }
+        guard let number = value.int, number >= 0 else { throw APIError.badRequest("\(name) must be a whole number") }
+        return number
+    }
+}
+
+extension CustomerRepository {
+    /// A page of live customers matching the filters, and how many match in all.
+    func list(
+        on database: some PostgresQueryable, storeID: UUID, filters: SQL, page: Pagination
+    ) async throws -> (customers: [CustomerRecord], total: Int) {
+        let condition: SQL = "c.store_id = \(storeID) AND c.status <> 'deleted' AND \(filters)"
+        let customers = try await select(on: database, where: condition, order: page.orderAndLimit(tieBreaker: "c.id"))
+        let total = try await database.query("SELECT count(*) FROM customers.customers c WHERE \(condition)").scalar(Int.self)
+        return (customers, total)
+    }
+
+    /// The next `limit` live customers after `cursor` by id (the scroll API): no result window.
+    func scroll(
+        on database: some PostgresQueryable, storeID: UUID, filters: SQL, after cursor: UUID?, limit: Int
+    ) async throws -> (customers: [CustomerRecord], total: Int) {
+        let condition: SQL = "c.store_id = \(storeID) AND c.status <> 'deleted' AND \(filters)"
+        let page: SQL = if let cursor { "\(condition) AND c.id > \(cursor)" } else { condition }
+        let customers = try await select(on: database, where: page, order: SQL(" ORDER BY c.id LIMIT \(limit)"))
+        let total = try await database.query("SELECT count(*) FROM customers.customers c WHERE \(condition)").scalar(Int.self)
+        return (customers, total)
+    }
+}

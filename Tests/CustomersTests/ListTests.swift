@@ -1,0 +1,103 @@
+import Auth
+import Customers
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import ServiceKit
+import TestSupport
+import Testing
+
+@Suite("Customer lists (C05, C06)")
+struct ListTests {
+    func emails(_ response: TestResponse) throws -> [String] {
+        ((try response.object()["customers"] as? [[String: Any]]) ?? []).compactMap { $0["email"] as? String }
+    }
+
+    @Test func filtersLikeOrStrict() async throws {
+        try await CustomersAPI.run { api in
+            try await api.register(email: "alice@example.com", firstName: "Alice", lastName: "Smith", extra: "&customer[phone]=%2B48100100100")
+            try await api.register(email: "bob@example.com", firstName: "Bob", lastName: "Smithson")
+            try await api.register(email: "carol@other.org", firstName: "Carol", lastName: "Jones", extra: "&customer[loyaltyCardNumber]=C-77")
+
+            let like = try await api.admin(.get, "/api/DEFAULT/customer?email=example.com&strict=0&page=1&perPage=10&sort=email&direction=asc")
+            #expect(like.status == .ok)
+            #expect(try emails(like) == ["alice@example.com", "bob@example.com"])
+            #expect(try like.object()["total"] as? Int == 2)
+
+            let strict = try await api.admin(.get, "/api/DEFAULT/customer?email=example.com&strict=1")
+            #expect(try strict.object()["total"] as? Int == 0)
+            #expect(try emails(strict) == [])
+
+            let lastName = try await api.admin(.get, "/api/DEFAULT/admin/customer?lastName=smith&sort=lastName&direction=DESC")
+            #expect(try emails(lastName) == ["bob@example.com", "alice@example.com"])
+            let exact = try await api.admin(.get, "/api/DEFAULT/admin/customer?lastName=smith&strict=1")
+            #expect(try emails(exact) == ["alice@example.com"])
+            #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?loyaltyCardNumber=C-77")) == ["carol@other.org"])
+            #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?phone=100100")) == ["alice@example.com"])
+        }
+    }
+
+    @Test func pagesAndSorts() async throws {
+        try await CustomersAPI.run { api in
+            for index in 1...5 { try await api.register(email: "p\(index)@example.com", firstName: "F\(index)") }
+            let first = try await api.admin(.get, "/api/DEFAULT/admin/customer?perPage=2&page=1&sort=firstName&direction=ASC")
+            #expect(try emails(first) == ["p1@example.com", "p2@example.com"])
+            #expect(try first.object()["total"] as? Int == 5)
+            let third = try await api.admin(.get, "/api/DEFAULT/admin/customer?perPage=2&page=3&sort=firstName&direction=asc")
+            #expect(try emails(third) == ["p5@example.com"])
+            // Default: newest first.
+            let all = try await api.admin(.get, "/api/DEFAULT/admin/customer")
+            #expect(try emails(all) == (1...5).reversed().map { "p\($0)@example.com" })
+            let window = try await api.admin(.get, "/api/DEFAULT/admin/customer?page=1001&perPage=10")
+            #expect(window.status == .badRequest)
+            #expect(window.text == #"{"error":{"code":400,"message":"Result window is too large"}}"#)
+            #expect(try await api.admin(.get, "/api/DEFAULT/admin/customer?sort=nope").status == .badRequest)
+            #expect(try await api.admin(.get, "/api/DEFAULT/admin/customer?page=0").status == .badRequest)
+        }
+    }
+
+    @Test func rangeAndLabelFilters() async throws {
+        try await CustomersAPI.run { api in
+            let a = try await api.register(email: "r1@example.com", extra: "&customer[labels]=vip:gold")
+            let b = try await api.register(email: "r2@example.com", extra: "&customer[labels]=vip:silver;kid:1")
+            try await api.pool.execute("UPDATE customers.customers SET transactions_count = 3, transactions_amount = 150 WHERE id = \(a)")
+            try await api.pool.execute("UPDATE customers.customers SET transactions_count = 1, transactions_amount = 20 WHERE id = \(b)")
+            #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?transactionsCountFrom=2")) == ["r1@example.com"])
+            #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?transactionsAmountTo=100")) == ["r2@example.com"])
+            #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?averageTransactionAmountFrom=25&sort=transactionCount")) == ["r1@example.com"])
+            #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?labels[0][key]=vip&labels[0][value]=silver")) == ["r2@example.com"])
+            #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?labels[0][key]=kid")) == ["r2@example.com"])
+            #expect(try await api.admin(.get, "/api/DEFAULT/customer?labels[0][key]=vip&sort=email").object()["total"] as? Int == 2)
+            #expect(try await api.admin(.get, "/api/DEFAULT/customer?transactionsCountFrom=x").status == .badRequest)
+        }
+    }
+
+    @Test func listItemsHaveTheListShape() async throws {
+        try await CustomersAPI.run { api in
+            try await api.register(email: "item@example.com")
+            let list = try await api.admin(.get, "/api/DEFAULT/customer").object()
+            #expect(list["scrollId"] == nil)
+            let item = try #require((list["customers"] as? [[String: Any]])?.first)
+            #expect(item["customerId"] != nil && item["levelPercent"] != nil && item["currency"] as? String == "eur")
+            for hidden in ["status", "level", "labels", "segments", "version", "id", "lastLevelRecalculation"] {
+                #expect(item[hidden] == nil, "\(hidden) shown in a list item")
+            }
+        }
+    }
+
+    @Test func scrollGoesPastThePage() async throws {
+        try await CustomersAPI.run { api in
+            for index in 1...5 { try await api.register(email: "s\(index)@example.com") }
+            var seen: Set<String> = []
+            var scrollId = ""
+            for _ in 0..<3 {
+                let step = try await api.admin(.get, "/api/DEFAULT/admin/customer?perPage=2&scrollId=\(scrollId)").object()
+                #expect(step["total"] as? Int == 5)
+                seen.formUnion(((step["customers"] as? [[String: Any]]) ?? []).compactMap { $0["email"] as? String })
+                scrollId = try #require(step["scrollId"] as? String)
+            }
+            #expect(seen.count == 5)
+        }
+    }
+}
