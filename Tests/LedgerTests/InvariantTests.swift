@@ -1,3 +1,4 @@
+import Customers
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -43,6 +44,7 @@ struct InvariantTests {
     func balancesEqualTheirTransfersAfterARandomMix(seed: UInt64) async throws {
         try await LedgerAPI.run { api in
             let storeID = try await api.storeID()
+            let policy = try await api.policy()
             var customers: [UUID] = []
             for _ in 0..<4 { customers.append(try await api.customer()) }
             var generator = SeededGenerator(seed: seed)
@@ -55,7 +57,7 @@ struct InvariantTests {
                 switch Int.random(in: 0..<7, using: &generator) {
                 case 0, 1:
                     let id = try await api.pool.transaction { tx in
-                        try await PointsLedger.credit(on: tx, storeID: storeID, customerID: customer, points: points, origin: CreditOrigin(), actor: nil).transferID
+                        try await PointsLedger.credit(on: tx, storeID: storeID, customerID: customer, points: points, origin: CreditOrigin(), policy: policy, actor: nil).transferID
                     }
                     credits.append((customer, id))
                     model[customer]! += points
@@ -78,7 +80,7 @@ struct InvariantTests {
                     let receiver = customers.randomElement(using: &generator)!
                     do {
                         _ = try await api.pool.transaction { tx in
-                            try await PointsLedger.transfer(on: tx, storeID: storeID, sender: customer, receiver: receiver, points: points, actor: nil)
+                            try await PointsLedger.transfer(on: tx, storeID: storeID, sender: customer, receiver: receiver, points: points, policy: policy, actor: nil)
                         }
                         model[customer]! -= points
                         model[receiver]! += points

@@ -85,8 +85,7 @@ struct PointsTransferTests {
 
     @Test func pendingPointsUnlockAfterTheConfiguredDays() async throws {
         try await LedgerAPI.run { api in
-            let storeID = try await api.storeID()
-            try await api.pool.execute("INSERT INTO ledger.points_settings (store_id, locked_days, active_days) VALUES (\(storeID), 3, 30)")
+            try await api.settings(#"{"allTimeNotLocked": false, "pointsDaysLocked": 3, "pointsDaysActiveCount": 30}"#)
             let customer = try await api.customer()
             let pending = try await api.add("40", to: customer)
             var status = try await api.status(customer)
@@ -154,8 +153,7 @@ struct PointsTransferTests {
 
     @Test func expiringNextMonthBreakdown() async throws {
         try await LedgerAPI.run { api in
-            let storeID = try await api.storeID()
-            try await api.pool.execute("INSERT INTO ledger.points_settings (store_id, active_days) VALUES (\(storeID), 10)")
+            try await api.settings(#"{"pointsDaysActiveCount": 10}"#)
             let customer = try await api.customer()
             try await api.add("12.5", to: customer)
             let status = try await api.status(customer)

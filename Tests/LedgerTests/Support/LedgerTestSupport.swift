@@ -1,4 +1,5 @@
 import Auth
+import Customers
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -62,16 +63,36 @@ struct LedgerAPI: Sendable {
         try await pool.query("INSERT INTO auth.stores (code, name, currency) VALUES (\(code), \(code), 'EUR') RETURNING id").scalar(UUID.self)
     }
 
-    /// Registers a customer's identifiers as the customers service does.
+    /// A customer as the customers service stores one (its row and its credentials).
     @discardableResult
-    func customer(store: String = "DEFAULT", email: String? = nil, phone: String? = nil, card: String? = nil) async throws -> UUID {
+    func customer(
+        store: String = "DEFAULT", email: String? = nil, phone: String? = nil, card: String? = nil, status: String = "active",
+        firstName: String = "Jane", lastName: String = "Doe", levelID: UUID? = nil
+    ) async throws -> UUID {
         let id = UUID()
         let storeID = try await storeID(store)
+        let email = email ?? "c\(id.uuidString.prefix(8).lowercased())@example.com"
+        try await pool.execute("""
+            INSERT INTO customers.customers (store_id, id, status, first_name, last_name, email, phone, loyalty_card_number, level_id)
+            VALUES (\(storeID), \(id), \(status), \(firstName), \(lastName), \(email), \(phone), \(card), \(levelID))
+            """)
         try await CustomerCredentials.register(
-            on: pool, storeID: storeID, customerID: id, email: email ?? "c\(id.uuidString.prefix(8).lowercased())@example.com",
-            phone: phone, loyaltyCardNumber: card, password: nil, active: true
+            on: pool, storeID: storeID, customerID: id, email: email, phone: phone, loyaltyCardNumber: card, password: nil, active: true
         )
         return id
+    }
+
+    /// Saves program settings of the customers service (JSON values over the defaults).
+    func settings(_ json: String, store: String = "DEFAULT") async throws {
+        let storeID = try await storeID(store)
+        try await pool.execute("""
+            INSERT INTO customers.settings (store_id, "values") VALUES (\(storeID), \(json)::jsonb)
+            ON CONFLICT (store_id) DO UPDATE SET "values" = excluded."values"
+            """)
+    }
+
+    func policy(store: String = "DEFAULT") async throws -> LedgerSettings {
+        try await LedgerFacing.settings(on: pool, storeID: try await storeID(store), currency: "EUR")
     }
 
     func customerToken(_ id: UUID, store: String = "DEFAULT") async throws -> String {

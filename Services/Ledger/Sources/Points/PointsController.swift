@@ -1,3 +1,4 @@
+import Customers
 import Foundation
 import Hummingbird
 import Postgres
@@ -31,6 +32,8 @@ struct PointsController {
         if query["customerId"]?.trimmedText != nil, filter.customerID == nil { return try Self.empty() }
         filter.email = query["customerEmail"]?.trimmedText
         filter.phone = query["customerPhone"]?.trimmedText
+        filter.firstName = query["customerFirstName"]?.trimmedText
+        filter.lastName = query["customerLastName"]?.trimmedText
         return try await respond(query, filter: filter, context: context)
     }
 
@@ -65,16 +68,16 @@ struct PointsController {
     // MARK: Manual changes
 
     @Sendable func addPoints(_ request: Request, context: StoreContext) async throws -> Response {
-        try await manual(request, context: context) { tx, form, actor in
+        try await manual(request, context: context) { tx, form, actor, settings in
             try await PointsLedger.credit(
                 on: tx, storeID: context.store.id, customerID: form.customerID, points: form.points,
-                origin: CreditOrigin(issuer: "admin", comment: form.comment), actor: actor
+                origin: CreditOrigin(issuer: "admin", comment: form.comment), policy: settings, actor: actor
             ).transferID
         }
     }
 
     @Sendable func spend(_ request: Request, context: StoreContext) async throws -> Response {
-        try await manual(request, context: context) { tx, form, actor in
+        try await manual(request, context: context) { tx, form, actor, _ in
             try await PointsLedger.debit(
                 on: tx, storeID: context.store.id, customerID: form.customerID, points: form.points,
                 origin: DebitOrigin(issuer: "admin", comment: form.comment), actor: actor
@@ -83,7 +86,7 @@ struct PointsController {
     }
 
     @Sendable func block(_ request: Request, context: StoreContext) async throws -> Response {
-        try await manual(request, context: context) { tx, form, actor in
+        try await manual(request, context: context) { tx, form, actor, _ in
             try await PointsLedger.debit(
                 on: tx, storeID: context.store.id, customerID: form.customerID, points: form.points,
                 origin: DebitOrigin(state: "blocked", issuer: "admin", comment: form.comment), actor: actor
@@ -94,7 +97,7 @@ struct PointsController {
     /// add / spend / block: the form, the customer of this store, one transaction.
     private func manual(
         _ request: Request, context: StoreContext,
-        _ change: @escaping @Sendable (PostgresSession, TransferForm.Manual, Actor) async throws -> UUID
+        _ change: @escaping @Sendable (PostgresSession, TransferForm.Manual, Actor, LedgerSettings) async throws -> UUID
     ) async throws -> Response {
         try await context.requireAdmin(.pointTransfer, .modify)
         let form = try TransferForm.manual(try await context.input(from: request))
@@ -106,7 +109,8 @@ struct PointsController {
                     errors.add(TransferForm.customerNotFound, at: "customer")
                     throw errors
                 }
-                return try await change(tx, form, actor)
+                let settings = try await LedgerFacing.settings(on: tx, storeID: context.store.id, currency: context.store.currency)
+                return try await change(tx, form, actor, settings)
             }
         }
         return try Response.json(Created(pointsTransferId: id.text))
@@ -152,7 +156,10 @@ struct PointsController {
                 if from == nil { errors.add(TransferForm.customerNotFound, at: "sender") }
                 if to == nil { errors.add(TransferForm.customerNotFound, at: "receiver") }
                 guard errors.isEmpty, let from, let to else { throw errors }
-                return try await PointsLedger.transfer(on: tx, storeID: storeID, sender: from.id, receiver: to.id, points: points, actor: actor)
+                let settings = try await LedgerFacing.settings(on: tx, storeID: storeID, currency: context.store.currency)
+                return try await PointsLedger.transfer(
+                    on: tx, storeID: storeID, sender: from.id, receiver: to.id, points: points, policy: settings, actor: actor
+                )
             }
         }
         return try Response.json(Created(pointsTransferId: id.text))

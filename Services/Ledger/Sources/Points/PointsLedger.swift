@@ -1,3 +1,4 @@
+import Customers
 import Foundation
 import Postgres
 import ServiceKit
@@ -68,16 +69,12 @@ enum PointsLedger {
     @discardableResult
     static func credit(
         on db: some PostgresQueryable, storeID: UUID, customerID: UUID, points: Amount, origin: CreditOrigin,
-        expiresAt: Date? = nil, transferID: UUID = UUID(), actor: Actor?
+        policy: LedgerSettings, expiresAt: Date? = nil, transferID: UUID = UUID(), actor: Actor?
     ) async throws -> (transferID: UUID, state: String, balances: Balances) {
+        let lockedDays = origin.neverLocked ? nil : policy.lockedDays
         let row = try await db.query("""
-            WITH policy AS (
-                SELECT coalesce(s.expiry_method, 'after_x_days') AS method, coalesce(s.active_days, 30) AS days,
-                       CASE WHEN \(origin.neverLocked) THEN NULL ELSE s.locked_days END AS locked_days
-                FROM (SELECT 1) one LEFT JOIN ledger.points_settings s ON s.store_id = \(storeID)
-            ), timing AS (
-                SELECT policy.*, CASE WHEN locked_days IS NULL THEN NULL ELSE now() + make_interval(days => locked_days) END AS locked_until
-                FROM policy
+            WITH timing AS (
+                SELECT CASE WHEN \(lockedDays)::int IS NULL THEN NULL ELSE now() + make_interval(days => \(lockedDays)::int) END AS locked_until
             ), inserted AS (
                 INSERT INTO ledger.transfers (store_id, id, customer_id, type, state, value, remaining, comment, issuer,
                                               locked_until, expires_at, transaction_id, earning_rule_id, invitation_id, counterpart_customer_id)
@@ -85,7 +82,7 @@ enum PointsLedger {
                        CASE WHEN locked_until IS NULL THEN 'active' ELSE 'pending' END, \(points),
                        CASE WHEN locked_until IS NULL THEN \(points)::numeric ELSE 0 END, \(origin.comment), \(origin.issuer),
                        locked_until,
-                       coalesce(\(expiresAt)::timestamptz, ledger.points_expiry(method, days, coalesce(locked_until, now()))),
+                       coalesce(\(expiresAt)::timestamptz, ledger.points_expiry(\(policy.expiryMethod), \(policy.activeDays)::int, coalesce(locked_until, now()))),
                        \(origin.transactionID), \(origin.earningRuleID), \(origin.invitationID), \(origin.counterpartID)
                 FROM timing
                 RETURNING state, value
@@ -196,7 +193,8 @@ enum PointsLedger {
     /// Moves points between two customers of a store: a `p2p_spending` on the sender, and one `p2p_adding`
     /// on the receiver per credit used, keeping that credit's expiry (extensions §7.1).
     static func transfer(
-        on db: some PostgresQueryable, storeID: UUID, sender: UUID, receiver: UUID, points: Amount, actor: Actor?
+        on db: some PostgresQueryable, storeID: UUID, sender: UUID, receiver: UUID, points: Amount, policy: LedgerSettings,
+        actor: Actor?
     ) async throws -> UUID {
         guard sender != receiver else { throw PointsRefusal.sameCustomer }
         let debit = try await debit(
@@ -207,7 +205,8 @@ enum PointsLedger {
         for credit in debit.used {
             receiverBalances = try await self.credit(
                 on: db, storeID: storeID, customerID: receiver, points: credit.amount,
-                origin: CreditOrigin(type: "p2p_adding", issuer: "api", counterpartID: sender, neverLocked: true), expiresAt: credit.expiresAt,
+                origin: CreditOrigin(type: "p2p_adding", issuer: "api", counterpartID: sender, neverLocked: true), policy: policy,
+                expiresAt: credit.expiresAt,
                 actor: actor
             ).balances
         }

@@ -14,6 +14,8 @@ struct TransferView: Encodable, Sendable {
     let pointsTransferId: String
     let accountId: String
     let customerId: String
+    let customerFirstName: String?
+    let customerLastName: String?
     let customerEmail: String?
     let customerPhone: String?
     let customerLoyaltyCardNumber: String?
@@ -38,6 +40,8 @@ struct TransferView: Encodable, Sendable {
         accountId = (try row.decode(UUID.self, "account_id")).text
         let customer: UUID = try row["customer_id"]
         customerId = customer.text
+        customerFirstName = try row["first_name"]
+        customerLastName = try row["last_name"]
         customerEmail = try row["email"]
         customerPhone = try row["phone"]
         customerLoyaltyCardNumber = try row["loyalty_card_number"]
@@ -68,12 +72,14 @@ struct TransferFilter: Sendable {
     var email: String?
     var phone: String?
     var loyaltyCardNumber: String?
+    var firstName: String?
+    var lastName: String?
 }
 
 enum TransferRepository {
     static let sortable: [String: String] = [
         "createdAt": "t.created_at", "value": "t.value", "state": "t.state", "type": "t.type", "expiresAt": "t.expires_at",
-        "customerId": "t.customer_id", "customerEmail": "c.email", "customerPhone": "c.phone",
+        "customerId": "t.customer_id", "customerEmail": "c.email", "customerFirstName": "c.first_name", "customerLastName": "c.last_name", "customerPhone": "c.phone",
         "pointsTransferId": "t.id", "issuer": "t.issuer",
     ]
 
@@ -86,15 +92,17 @@ enum TransferRepository {
         if let type = filter.type { conditions.append("t.type = \(type)") }
         if let email = filter.email { conditions.append("c.email ILIKE '%' || \(email) || '%'") }
         if let phone = filter.phone { conditions.append("c.phone LIKE '%' || \(phone) || '%'") }
+        if let name = filter.firstName { conditions.append("c.first_name ILIKE '%' || \(name) || '%'") }
+        if let name = filter.lastName { conditions.append("c.last_name ILIKE '%' || \(name) || '%'") }
         if let card = filter.loyaltyCardNumber { conditions.append("c.loyalty_card_number = \(card)") }
         let condition = SQL.joined(conditions, separator: " AND ")
         let rows = try await db.query("""
-            SELECT t.id, a.id AS account_id, t.customer_id, c.email, c.phone, c.loyalty_card_number, t.created_at, t.expires_at,
+            SELECT t.id, a.id AS account_id, t.customer_id, c.first_name, c.last_name, c.email, c.phone, c.loyalty_card_number, t.created_at, t.expires_at,
                    t.locked_until, t.expired_at, t.value, t.state, t.type, t.comment, t.issuer, t.transaction_id,
                    tr.document_number, t.invitation_id, t.counterpart_customer_id, count(*) OVER () AS total
             FROM ledger.transfers t
             JOIN ledger.accounts a ON a.store_id = t.store_id AND a.customer_id = t.customer_id
-            LEFT JOIN auth.customer_credentials c ON c.store_id = t.store_id AND c.customer_id = t.customer_id
+            LEFT JOIN customers.customers c ON c.store_id = t.store_id AND c.id = t.customer_id
             LEFT JOIN ledger.transactions tr ON tr.store_id = t.store_id AND tr.id = t.transaction_id
             WHERE \(condition)
             \(page.orderAndLimit(tieBreaker: "t.id"))
@@ -104,7 +112,7 @@ enum TransferRepository {
         if let total { return (items, total) }
         let count = try await db.query("""
             SELECT count(*) FROM ledger.transfers t
-            LEFT JOIN auth.customer_credentials c ON c.store_id = t.store_id AND c.customer_id = t.customer_id
+            LEFT JOIN customers.customers c ON c.store_id = t.store_id AND c.id = t.customer_id
             WHERE \(condition)
             """).scalar(Int.self)
         return (items, count)

@@ -1,3 +1,4 @@
+import Customers
 import Foundation
 import Hummingbird
 import Postgres
@@ -5,6 +6,8 @@ import ServiceKit
 
 /// The points and transaction summary of one customer (C03, C25, C26; customers §1.11).
 struct CustomerStatusView: Encodable, Sendable {
+    let firstName: String?
+    let lastName: String?
     let customerId: String
     let points: Amount
     let p2pPoints: Amount
@@ -20,8 +23,18 @@ struct CustomerStatusView: Encodable, Sendable {
     let currency: String
     let pointsExpiringNextMonth: Amount
     let pointsExpiringBreakdown: [String: Amount]
+    var level: String?
+    var levelName: String?
+    var levelConditionValue: Amount?
+    var nextLevel: String?
+    var nextLevelName: String?
+    var nextLevelConditionValue: Amount?
+    var transactionsAmountToNextLevel: Amount?
+    var transactionsAmountToNextLevelWithoutDeliveryCosts: Amount?
+    var pointsToNextLevel: Amount?
 
-    static func load(on db: some PostgresQueryable, store: Store, customerID: UUID) async throws -> CustomerStatusView {
+    static func load(on db: some PostgresQueryable, store: Store, customer: LedgerCustomer) async throws -> CustomerStatusView {
+        let customerID = customer.id
         let row = try await db.query("""
             SELECT coalesce(a.available, 0) AS available, coalesce(a.p2p_received, 0) AS p2p, coalesce(a.earned, 0) AS earned,
                    coalesce(a.spent, 0) AS spent, coalesce(a.expired, 0) AS expired, coalesce(a.locked, 0) AS locked,
@@ -45,14 +58,39 @@ struct CustomerStatusView: Encodable, Sendable {
         let count: Int = try row["count"]
         let amount: Amount = try row["amount"]
         let average = count == 0 ? Amount.zero : amount.multiplied(by: 1, dividedBy: Int64(count))
-        return CustomerStatusView(
-            customerId: customerID.text, points: try row["available"], p2pPoints: try row["p2p"], totalEarnedPoints: try row["earned"],
+        let settings = try await LedgerFacing.settings(on: db, storeID: store.id, currency: store.currency)
+        var view = CustomerStatusView(
+            firstName: customer.firstName, lastName: customer.lastName, customerId: customerID.text, points: try row["available"], p2pPoints: try row["p2p"], totalEarnedPoints: try row["earned"],
             usedPoints: try row["spent"], expiredPoints: try row["expired"], lockedPoints: try row["locked"],
             blockedPoints: try row["blocked"], transactionsCount: count, transactionsAmount: amount,
             transactionsAmountWithoutDeliveryCosts: amount, averageTransactionsAmount: average.twoDecimals,
-            currency: store.currency.lowercased(),
+            currency: settings.currency,
             pointsExpiringNextMonth: days.values.reduce(.zero, +), pointsExpiringBreakdown: days
         )
+        try await view.addLevels(on: db, storeID: store.id, levelID: customer.levelID, byPoints: settings.tierAssignType == "points")
+        return view
+    }
+
+    /// Current level and the progress to the next one (by transactions amount or by points).
+    private mutating func addLevels(on db: some PostgresQueryable, storeID: UUID, levelID: UUID?, byPoints: Bool) async throws {
+        let levels = try await CustomersLibrary.levels(on: db, storeID: storeID).filter(\.active)
+        let current = levels.first { $0.id == levelID }
+        if let current {
+            level = current.rewardPercent.twoDecimals + "%"
+            levelName = current.name
+            levelConditionValue = current.conditionValue
+        }
+        let floor = current?.conditionValue
+        guard let next = levels.first(where: { floor == nil || $0.conditionValue > floor! }), next.id != current?.id else { return }
+        nextLevel = next.rewardPercent.twoDecimals + "%"
+        nextLevelName = next.name
+        nextLevelConditionValue = next.conditionValue
+        if byPoints {
+            pointsToNextLevel = max(.zero, next.conditionValue - points)
+        } else {
+            transactionsAmountToNextLevel = max(.zero, next.conditionValue - transactionsAmount)
+            transactionsAmountToNextLevelWithoutDeliveryCosts = transactionsAmountToNextLevel
+        }
     }
 }
 
@@ -83,7 +121,7 @@ struct CustomerStatusController {
     private func status(_ context: StoreContext) async throws -> Response {
         let id = try context.uuidParameter("customer")
         let pool = context.runtime.pool
-        guard try await CustomerDirectory.find(on: pool, storeID: context.store.id, id: id) != nil else { throw APIError.notFound }
-        return try Response.json(try await CustomerStatusView.load(on: pool, store: context.store, customerID: id))
+        let customer = try await CustomerDirectory.find(on: pool, storeID: context.store.id, id: id).orThrow(APIError.notFound)
+        return try Response.json(try await CustomerStatusView.load(on: pool, store: context.store, customer: customer))
     }
 }
