@@ -28,5 +28,7 @@ public enum LedgerService {
         PointsController().add(to: api)
         CustomerStatusController().add(to: api)
         VerificationController().add(to: api)
+        EarningRuleController().add(to: api)
+        TransactionController().add(to: api)
     }
 }
