@@ -19,7 +19,9 @@ public enum LedgerService {
         migrations: migrations,
         credentials: AuthService.credentials,
         routes: { router, _ in addRoutes(to: router) },
-        workers: { runtime in AuthService.credentialWorkers(runtime) + PointsScheduler.workers(runtime) }
+        workers: { runtime in
+            AuthService.credentialWorkers(runtime) + PointsScheduler.workers(runtime) + [SignUpReaction.consumer(runtime)]
+        }
     )
 
     static func addRoutes(to router: Router<ServiceContext>) {
@@ -30,5 +32,7 @@ public enum LedgerService {
         VerificationController().add(to: api)
         EarningRuleController().add(to: api)
         TransactionController().add(to: api)
+        EventAwardController().add(to: api)
+        PlatformOrderController().add(to: api)
     }
 }

@@ -141,6 +141,17 @@ struct LedgerAPI: Sendable {
         return try response.object()
     }
 
+    /// Waits until a consumer has handled (and committed) every event queued for it.
+    func waitUntilHandled(consumer: String, timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let pending = try await pool.query("SELECT count(*) FROM suite.event_queue WHERE consumer = \(consumer)").scalar(Int.self)
+            if pending == 0 { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("events for \(consumer) still queued after \(timeout)")
+    }
+
     func eventTypes(store: String = "DEFAULT") async throws -> [String] {
         let storeID = try await storeID(store)
         return try await pool.query("SELECT type FROM suite.events WHERE store_id = \(storeID) ORDER BY id").map { try $0.decode(String.self, "type") }
