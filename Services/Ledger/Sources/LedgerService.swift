@@ -18,7 +18,21 @@ public enum LedgerService {
         defaultPort: 8103,
         migrations: migrations,
         credentials: AuthService.credentials,
-        routes: { _, _ in },
-        workers: { runtime in AuthService.credentialWorkers(runtime) }
+        routes: { router, _ in addRoutes(to: router) },
+        workers: { runtime in
+            AuthService.credentialWorkers(runtime) + PointsScheduler.workers(runtime) + [SignUpReaction.consumer(runtime)]
+        }
     )
+
+    static func addRoutes(to router: Router<ServiceContext>) {
+        let api = router.storeGroup()
+        api.add(middleware: IdempotencyMiddleware())
+        PointsController().add(to: api)
+        CustomerStatusController().add(to: api)
+        VerificationController().add(to: api)
+        EarningRuleController().add(to: api)
+        TransactionController().add(to: api)
+        EventAwardController().add(to: api)
+        PlatformOrderController().add(to: api)
+    }
 }

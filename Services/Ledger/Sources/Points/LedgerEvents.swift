@@ -1,0 +1,77 @@
+import Foundation
+import Postgres
+import ServiceKit
+
+/// A JSON value for event payloads: amounts stay exact numbers.
+indirect enum EventValue: Encodable, Sendable {
+    case string(String)
+    case amount(Amount)
+    case int(Int)
+    case bool(Bool)
+    case null
+    case object([String: EventValue])
+    case array([EventValue])
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let text): try container.encode(text)
+        case .amount(let amount): try container.encode(amount)
+        case .int(let number): try container.encode(number)
+        case .bool(let flag): try container.encode(flag)
+        case .null: try container.encodeNil()
+        case .object(let object): try container.encode(object)
+        case .array(let array): try container.encode(array)
+        }
+    }
+
+    static func optional(_ text: String?) -> EventValue { text.map(EventValue.string) ?? .null }
+}
+
+/// The events the ledger appends (the contract the customers service consumes: `LedgerEvents.swift` of
+/// the customers library). Every payload names the customer as `customerId`; `availableBalance` is the
+/// spendable balance after the change.
+enum LedgerEvents {
+    static func append(
+        on db: some PostgresQueryable, storeID: UUID, customerID: UUID, type: String, payload: [String: EventValue], actor: Actor?,
+        aggregate: String = "account", aggregateID: String? = nil
+    ) async throws {
+        try await EventLog.append(
+            NewEvent(
+                storeID: storeID, aggregateType: aggregate, aggregateID: aggregateID ?? customerID.text, type: type,
+                payload: try JSONB(encoding: payload), actor: actor ?? .system
+            ),
+            on: db
+        )
+    }
+
+    static func pointsAdded(
+        on db: some PostgresQueryable, storeID: UUID, customerID: UUID, transferID: UUID, points: Amount, balances: Balances,
+        locked: Bool, p2p: Bool, actor: Actor?
+    ) async throws {
+        try await append(on: db, storeID: storeID, customerID: customerID, type: "PointsWereAdded", payload: [
+            "customerId": .string(customerID.text), "transferId": .string(transferID.text), "points": .amount(points),
+            "availableBalance": .amount(balances.available), "locked": .bool(locked), "p2p": .bool(p2p),
+        ], actor: actor)
+    }
+
+    static func pointsSpent(
+        on db: some PostgresQueryable, storeID: UUID, customerID: UUID, transferID: UUID, points: Amount, available: Amount,
+        p2p: Bool, actor: Actor?
+    ) async throws {
+        try await append(on: db, storeID: storeID, customerID: customerID, type: "PointsWereSpent", payload: [
+            "customerId": .string(customerID.text), "transferId": .string(transferID.text), "points": .amount(points),
+            "availableBalance": .amount(available), "p2p": .bool(p2p),
+        ], actor: actor)
+    }
+
+    static func transferChanged(
+        on db: some PostgresQueryable, type: String, storeID: UUID, transfer: PointsLedger.LockedTransfer, available: Amount,
+        points: Amount? = nil, actor: Actor?
+    ) async throws {
+        try await append(on: db, storeID: storeID, customerID: transfer.customerID, type: type, payload: [
+            "customerId": .string(transfer.customerID.text), "transferId": .string(transfer.id.text),
+            "points": .amount(points ?? transfer.value), "availableBalance": .amount(available),
+        ], actor: actor)
+    }
+}
