@@ -164,6 +164,8 @@ struct LoginTests {
         try await AuthAPI.run { api in
             let customer = try await api.registerCustomer(email: "vip@example.com")
             let store = try await api.storeID("DEFAULT")
+            // The ledger publishes the real view; this test replaces it with fixed figures to test the auth side alone.
+            try await api.pool.execute("DROP VIEW IF EXISTS ledger.storefront_customer_details")
             try await api.pool.execute("CREATE SCHEMA IF NOT EXISTS ledger")
             try await api.pool.execute("""
                 CREATE VIEW ledger.storefront_customer_details AS

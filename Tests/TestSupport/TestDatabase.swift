@@ -15,7 +15,25 @@ public enum TestDatabase {
 
     /// A new database cloned from the migrated template (`CREATE DATABASE … TEMPLATE …`), so each test starts
     /// from exactly the schema and seed data a fresh deployment has.
+    ///
+    /// At most `slots` test databases exist at once (`TEST_DATABASE_SLOTS`, default 12); further callers wait
+    /// for a `drop(_:)`. This bounds the connections every running test holds and keeps a 2-core machine from
+    /// thrashing when the test runner starts hundreds of tests at once.
     public static func fresh() async throws -> PostgresConfiguration {
+        await slots.acquire()
+        do {
+            return try await clone()
+        } catch {
+            await slots.release()
+            throw error
+        }
+    }
+
+    private static let slots = AsyncSemaphore(
+        count: ProcessInfo.processInfo.environment["TEST_DATABASE_SLOTS"].flatMap { Int($0) }.map { max(1, $0) } ?? 12
+    )
+
+    private static func clone() async throws -> PostgresConfiguration {
         let environment = try await environment.value
         let name = "t_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(20).lowercased())"
         try await withAdminSession(environment.server) { session in
@@ -46,6 +64,7 @@ public enum TestDatabase {
     /// Drops a database made by `fresh()`, disconnecting anyone still on it.
     public static func drop(_ configuration: PostgresConfiguration) async throws {
         guard let name = configuration.database else { return }
+        defer { Task { await slots.release() } }
         let environment = try await environment.value
         try await withAdminSession(environment.server) { session in
             try await session.simpleQuery("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
@@ -87,5 +106,29 @@ enum SharedServer {
     static func register(_ server: PostgresServer) {
         self.server = server
         atexit { SharedServer.server?.destroyBlocking() }
+    }
+}
+
+/// A counting semaphore for async tests. A caller that has waited `patience` goes ahead anyway (the count goes
+/// negative), so a test that needs two databases at once can never deadlock the run.
+actor AsyncSemaphore {
+    private var available: Int
+    private let patience: Duration
+
+    init(count: Int, patience: Duration = .seconds(60)) {
+        available = count
+        self.patience = patience
+    }
+
+    func acquire() async {
+        let deadline = ContinuousClock.now + patience
+        while available <= 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        available -= 1
+    }
+
+    func release() {
+        available += 1
     }
 }
