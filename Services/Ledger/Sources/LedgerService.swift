@@ -31,8 +31,10 @@ public enum LedgerService {
         CustomerStatusController().add(to: api)
         VerificationController().add(to: api)
         EarningRuleController().add(to: api)
+        TransactionLabelController().add(to: api)
         TransactionController().add(to: api)
         EventAwardController().add(to: api)
         PlatformOrderController().add(to: api)
+        AnalyticsController().add(to: api)
     }
 }
