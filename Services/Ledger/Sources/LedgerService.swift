@@ -36,5 +36,6 @@ public enum LedgerService {
         EventAwardController().add(to: api)
         PlatformOrderController().add(to: api)
         AnalyticsController().add(to: api)
+        ImportController().add(to: api)
     }
 }
