@@ -24,7 +24,13 @@ public enum CustomersService {
         routes: { router, runtime in CustomersRoutes.add(to: router, runtime: runtime) },
         workers: { runtime in
             let ledger = LedgerEventConsumer(runtime: runtime).consumer
-            return AuthService.credentialWorkers(runtime) + [BackgroundTask(ledger.name) { try await ledger.run() }]
+            let segments = SegmentWorkers(runtime: runtime)
+            let segmentConsumer = segments.consumer
+            return AuthService.credentialWorkers(runtime) + [
+                BackgroundTask(ledger.name) { try await ledger.run() },
+                BackgroundTask(segmentConsumer.name) { try await segmentConsumer.run() },
+                BackgroundTask("customers.segments.periodic") { await segments.periodic() },
+            ]
         }
     )
 }
@@ -49,5 +55,6 @@ enum CustomersRoutes {
         store.addRoutes(SettingsController().routes)
         store.addRoutes(CustomerExtrasController().routes)
         store.addRoutes(AnalyticsController().routes)
+        store.addRoutes(SegmentController().routes)
     }
 }
