@@ -56,5 +56,9 @@ enum CustomersRoutes {
         store.addRoutes(CustomerExtrasController().routes)
         store.addRoutes(AnalyticsController().routes)
         store.addRoutes(SegmentController().routes)
+        let okendo = OkendoCustomerController()
+        router.merchantGroup().addRoutes(okendo.merchantRoutes)
+        router.subscriberGroup().addRoutes(okendo.storefrontRoutes)
+        router.storefrontGroup().addRoutes(okendo.sessionRoutes)
     }
 }
