@@ -24,7 +24,13 @@ public enum CustomersService {
         routes: { router, runtime in CustomersRoutes.add(to: router, runtime: runtime) },
         workers: { runtime in
             let ledger = LedgerEventConsumer(runtime: runtime).consumer
-            return AuthService.credentialWorkers(runtime) + [BackgroundTask(ledger.name) { try await ledger.run() }]
+            let segments = SegmentWorkers(runtime: runtime)
+            let segmentConsumer = segments.consumer
+            return AuthService.credentialWorkers(runtime) + [
+                BackgroundTask(ledger.name) { try await ledger.run() },
+                BackgroundTask(segmentConsumer.name) { try await segmentConsumer.run() },
+                BackgroundTask("customers.segments.periodic") { await segments.periodic() },
+            ]
         }
     )
 }
@@ -36,12 +42,23 @@ enum CustomersRoutes {
         let logger = runtime.logger
         let lifecycle = CustomerLifecycle(notifier: notifier, logger: logger)
         let store = router.storeGroup()
-        store.addRoutes(RegistrationController(registration: CustomerRegistration(notifier: notifier, logger: logger)).routes)
-        store.addRoutes(
-            CustomerController(reader: CustomerReader(), update: CustomerUpdate(notifier: notifier, logger: logger), lifecycle: lifecycle).routes
-        )
+        let registration = CustomerRegistration(notifier: notifier, logger: logger)
+        let update = CustomerUpdate(notifier: notifier, logger: logger)
+        store.addRoutes(RegistrationController(registration: registration).routes)
+        store.addRoutes(CustomerController(reader: CustomerReader(), update: update, lifecycle: lifecycle).routes)
+        store.addRoutes(PlatformCustomerController(registration: registration, update: update).routes)
         store.addRoutes(ActivationController(lifecycle: lifecycle).routes)
         store.addRoutes(AssignmentController(assignments: CustomerAssignments()).routes)
         store.addRoutes(LevelController(service: LevelService()).routes)
+        store.addRoutes(PosController().routes)
+        store.addRoutes(SellerController().routes)
+        store.addRoutes(SettingsController().routes)
+        store.addRoutes(CustomerExtrasController().routes)
+        store.addRoutes(AnalyticsController().routes)
+        store.addRoutes(SegmentController().routes)
+        let okendo = OkendoCustomerController()
+        router.merchantGroup().addRoutes(okendo.merchantRoutes)
+        router.subscriberGroup().addRoutes(okendo.storefrontRoutes)
+        router.storefrontGroup().addRoutes(okendo.sessionRoutes)
     }
 }

@@ -41,6 +41,9 @@ enum CustomerFormKind: Sendable, Equatable {
     case update
     /// Partial update (C13) by the customer: no level, POS or seller.
     case selfUpdate
+    /// A new customer from the shop platform: the admin form, without the `agreement1` requirement
+    /// (the platform collected consent itself).
+    case platform
 }
 
 /// The shared `customer[...]` form of registrations (C11, C33, C36, X-02) and of the partial update (C13).
@@ -87,11 +90,11 @@ struct CustomerForm: Sendable {
     /// What is wrong so far; the checks that need the database are added by the caller.
     var errors: FormErrors
 
-    var isCreate: Bool { [.admin, .seller, .selfService].contains(kind) }
+    var isCreate: Bool { [.admin, .seller, .selfService, .platform].contains(kind) }
 
     var schema: FormSchema {
         switch kind {
-        case .admin, .seller: Self.createSchema
+        case .admin, .seller, .platform: Self.createSchema
         case .selfService: Self.selfSchema
         case .update, .selfUpdate: Self.updateSchema
         }
@@ -158,7 +161,7 @@ struct CustomerForm: Sendable {
         for (field, edit) in [("firstName", firstName), ("lastName", lastName), ("email", email)] where edit.newValue == nil {
             errors.add(FormMessage.notBlank, at: field)
         }
-        if agreement1.newValue != true { errors.add(FormMessage.notBlank, at: "agreement1") }
+        if kind != .platform, agreement1.newValue != true { errors.add(FormMessage.notBlank, at: "agreement1") }
         if kind == .selfService {
             if let password = plainPassword {
                 for problem in PasswordRules.problems(password) { errors.add(problem, at: "plainPassword") }
