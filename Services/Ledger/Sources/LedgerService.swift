@@ -37,5 +37,14 @@ public enum LedgerService {
         PlatformOrderController().add(to: api)
         AnalyticsController().add(to: api)
         ImportController().add(to: api)
+
+        let okendo = OkendoLoyaltyController()
+        let merchant = router.merchantGroup()
+        merchant.add(middleware: IdempotencyMiddleware())
+        okendo.addMerchant(to: merchant)
+        okendo.addSubscriber(to: router.subscriberGroup())
+        let storefront = router.storefrontGroup()
+        storefront.add(middleware: IdempotencyMiddleware())
+        okendo.addStorefront(to: storefront)
     }
 }
