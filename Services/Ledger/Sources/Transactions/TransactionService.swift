@@ -30,8 +30,17 @@ enum TransactionRefusal: Error {
 /// Everything of one registration happens in the caller's single database transaction.
 enum TransactionService {
     /// Registers a transaction: stores it, matches a customer by the customer data (store priority), and
-    /// when one matches, assigns it and awards (sale) or reverses (return) points.
+    /// when one matches, assigns it and awards (sale) or reverses (return) points. A matched sale is stored
+    /// already assigned with its points, and its events are written together: few round trips on the hot path.
     static func register(
+        on tx: PostgresSession, store: Store, transaction input: Transaction, actor: Actor?
+    ) async throws -> Transaction {
+        try await LedgerEvents.batched(on: tx) {
+            try await registerBatched(on: tx, store: store, transaction: input, actor: actor)
+        }
+    }
+
+    private static func registerBatched(
         on tx: PostgresSession, store: Store, transaction input: Transaction, actor: Actor?
     ) async throws -> Transaction {
         let settings = try await LedgerFacing.settings(on: tx, storeID: store.id, currency: store.currency)
@@ -50,8 +59,18 @@ enum TransactionService {
             transaction.revisedTransactionID = sale?.id
             if let sale, let owner = sale.customerID, let customer, owner != customer.id { throw TransactionRefusal.returnOfAnotherCustomer }
         }
+        var earning: TransactionEvaluator.Result?
+        if let customer {
+            transaction.customerID = customer.id
+            transaction.assignedAt = Date()
+            if !transaction.isReturn, settings.earningStatuses.contains(customer.status) {
+                earning = try await evaluate(on: tx, storeID: store.id, transaction: transaction, customer: customer, settings: settings)
+                transaction.pointsEarned = earning?.points ?? .zero
+            }
+        }
+        let priorTotals: TransactionRepository.Totals?
         do {
-            try await TransactionRepository.insert(on: tx, storeID: store.id, transaction, deliverySKUs: settings.deliverySKUs)
+            priorTotals = try await TransactionRepository.insert(on: tx, storeID: store.id, transaction, deliverySKUs: settings.deliverySKUs)
         } catch is TransactionRepository.DuplicateDocument {
             throw TransactionRefusal.duplicateDocument
         }
@@ -59,9 +78,17 @@ enum TransactionService {
             "transactionId": .string(transaction.id.text), "posId": .optional(transaction.posID?.text), "grossValue": .amount(transaction.grossValue),
             "documentType": .string(transaction.documentType), "documentNumber": .string(transaction.documentNumber),
         ], actor: actor, aggregate: "transaction", aggregateID: transaction.id.text)
-        if let customer {
-            transaction = try await assign(on: tx, store: store, transaction: transaction, customer: customer, settings: settings, sale: sale, actor: actor)
+        guard let customer else { return transaction }
+        if transaction.isReturn {
+            if let sale { try await revoke(on: tx, storeID: store.id, returned: transaction, sale: sale, customerID: customer.id, actor: actor) }
+        } else if let earning, earning.points.isPositive {
+            try await PointsLedger.credit(
+                on: tx, storeID: store.id, customerID: customer.id, points: earning.points,
+                origin: CreditOrigin(issuer: "system", comment: earning.comment, transactionID: transaction.id), policy: settings, actor: actor
+            )
         }
+        let totals = (priorTotals ?? .init()).adding(transaction)
+        try await assignedEvent(on: tx, storeID: store.id, transaction: transaction, customerID: customer.id, totals: totals, actor: actor)
         return transaction
     }
 
@@ -87,8 +114,15 @@ enum TransactionService {
             transaction.pointsEarned = try await award(on: tx, store: store, transaction: transaction, customer: customer, settings: settings, actor: actor)
         }
         let totals = try await TransactionRepository.totals(on: tx, storeID: store.id, customerID: customer.id)
-        try await LedgerEvents.append(on: tx, storeID: store.id, customerID: customer.id, type: "CustomerWasAssignedToTransaction", payload: [
-            "customerId": .string(customer.id.text), "transactionId": .string(transaction.id.text),
+        try await assignedEvent(on: tx, storeID: store.id, transaction: transaction, customerID: customer.id, totals: totals, actor: actor)
+        return transaction
+    }
+
+    private static func assignedEvent(
+        on tx: PostgresSession, storeID: UUID, transaction: Transaction, customerID: UUID, totals: TransactionRepository.Totals, actor: Actor?
+    ) async throws {
+        try await LedgerEvents.append(on: tx, storeID: storeID, customerID: customerID, type: "CustomerWasAssignedToTransaction", payload: [
+            "customerId": .string(customerID.text), "transactionId": .string(transaction.id.text),
             "documentType": .string(transaction.documentType), "grossValue": .amount(transaction.grossValue),
             "grossValueWithoutDeliveryCosts": .amount(transaction.grossWithoutDelivery), "amountExcludedForLevel": .amount(.zero),
             "purchaseDate": .string(Timestamp.iso(transaction.purchaseDate)), "posId": .optional(transaction.posID?.text),
@@ -99,9 +133,8 @@ enum TransactionService {
                     "labels": .array(item.labels.map { .object(["key": .string($0.key), "value": .string($0.value)]) }),
                 ])
             }),
-            "totals": .object(totals),
+            "totals": .object(totals.payload),
         ], actor: actor, aggregate: "transaction", aggregateID: transaction.id.text)
-        return transaction
     }
 
     /// Points of a sale by the store's transactional rules (extensions §6.2), credited as one transfer.
