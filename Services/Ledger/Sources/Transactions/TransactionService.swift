@@ -88,6 +88,7 @@ enum TransactionService {
             )
         }
         let totals = (priorTotals ?? .init()).adding(transaction)
+        try await firstPurchase(on: tx, store: store, transaction: transaction, customer: customer, totals: totals, actor: actor)
         try await assignedEvent(on: tx, storeID: store.id, transaction: transaction, customerID: customer.id, totals: totals, actor: actor)
         return transaction
     }
@@ -114,8 +115,20 @@ enum TransactionService {
             transaction.pointsEarned = try await award(on: tx, store: store, transaction: transaction, customer: customer, settings: settings, actor: actor)
         }
         let totals = try await TransactionRepository.totals(on: tx, storeID: store.id, customerID: customer.id)
+        try await firstPurchase(on: tx, store: store, transaction: transaction, customer: customer, totals: totals, actor: actor)
         try await assignedEvent(on: tx, storeID: store.id, transaction: transaction, customerID: customer.id, totals: totals, actor: actor)
         return transaction
+    }
+
+    /// The customer's first sale fires the event rule `oloy.transaction.customer_first_transaction`
+    /// (extensions §6.3).
+    private static func firstPurchase(
+        on tx: PostgresSession, store: Store, transaction: Transaction, customer: LedgerCustomer, totals: TransactionRepository.Totals, actor: Actor?
+    ) async throws {
+        guard !transaction.isReturn, totals.count == 1 else { return }
+        _ = try await EventAwards.systemEvent(
+            on: tx, store: store, customer: customer, eventName: "oloy.transaction.customer_first_transaction", actor: actor
+        )
     }
 
     private static func assignedEvent(
