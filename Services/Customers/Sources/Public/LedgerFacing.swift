@@ -93,3 +93,19 @@ extension LedgerFacing {
         return try await enrolment(on: database, storeID: storeID, customerID: customerID)?.enrolledAt.map { ($0, false) }
     }
 }
+
+/// The invitation a customer registered through (referrals).
+public struct LedgerInvitation: Sendable, Hashable {
+    public let id: UUID
+    public let referrerID: UUID
+}
+
+extension LedgerFacing {
+    /// The invitation whose recipient the customer is, nil when nobody invited them.
+    public static func invitation(on database: some PostgresQueryable, storeID: UUID, recipientID: UUID) async throws -> LedgerInvitation? {
+        try await database.query("""
+            SELECT id, referrer_id FROM customers.invitations WHERE store_id = \(storeID) AND recipient_id = \(recipientID)
+            ORDER BY created_at LIMIT 1
+            """).firstRow.map { LedgerInvitation(id: try $0.decode(UUID.self, "id"), referrerID: try $0.decode(UUID.self, "referrer_id")) }
+    }
+}

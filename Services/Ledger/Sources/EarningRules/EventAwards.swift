@@ -19,6 +19,34 @@ enum AwardRefusal: Error {
 /// Points for things customers do rather than buy: system events (sign-up, …), custom events, QR codes
 /// and geolocation check-ins (extensions §6.3, §6.4), with per-period usage limits (§6.5).
 enum EventAwards {
+    static let firstPurchaseEvent = "oloy.transaction.customer_first_transaction"
+
+    /// Referral rules (extensions §6.4) for an invited customer: for each side (`referred`, `referrer`) the
+    /// matching rule with the most points pays — the invited customer with comment `"<referrerId> customer
+    /// referral"`, the inviter with `"Referring customer <recipientId>"` — both transfers carrying the
+    /// invitation id. No status gate. Nothing happens for a customer nobody invited.
+    static func referral(on tx: PostgresSession, store: Store, recipient: LedgerCustomer, trigger: String, actor: Actor?) async throws {
+        guard let invitation = try await LedgerFacing.invitation(on: tx, storeID: store.id, recipientID: recipient.id) else { return }
+        let rules = try await EarningRuleRepository.active(on: tx, storeID: store.id, types: [.referral])
+            .filter { $0.eventName == trigger && $0.isActive(at: Date()) }
+        let settings = try await LedgerFacing.settings(on: tx, storeID: store.id, currency: store.currency)
+        for side in ["referred", "referrer"] {
+            let best = rules.filter { $0.config.rewardType == side || $0.config.rewardType == "both" }
+                .max { ($0.config.pointsAmount ?? .zero) < ($1.config.pointsAmount ?? .zero) }
+            guard let best, let points = best.config.pointsAmount, points.isPositive else { continue }
+            let referred = side == "referred"
+            try await PointsLedger.credit(
+                on: tx, storeID: store.id, customerID: referred ? recipient.id : invitation.referrerID, points: points,
+                origin: CreditOrigin(
+                    issuer: "system",
+                    comment: referred ? "\(invitation.referrerID.text) customer referral" : "Referring customer \(recipient.id.text)",
+                    earningRuleID: best.id, invitationID: invitation.id
+                ),
+                policy: settings, actor: actor
+            )
+        }
+    }
+
     /// A system event (`oloy.account.created`, …): the matching `event` rule with the most points wins.
     /// Sign-up skips the customer-status gate.
     static func systemEvent(

@@ -60,12 +60,17 @@ enum TransactionService {
             if let sale, let owner = sale.customerID, let customer, owner != customer.id { throw TransactionRefusal.returnOfAnotherCustomer }
         }
         var earning: TransactionEvaluator.Result?
+        var purchaseRules: [EarningRule]?
         if let customer {
             transaction.customerID = customer.id
             transaction.assignedAt = Date()
             if !transaction.isReturn, settings.earningStatuses.contains(customer.status) {
-                earning = try await evaluate(on: tx, storeID: store.id, transaction: transaction, customer: customer, settings: settings)
-                transaction.pointsEarned = earning?.points ?? .zero
+                let evaluated = try await evaluate(
+                    on: tx, storeID: store.id, transaction: transaction, customer: customer, settings: settings, alsoReading: [.event, .referral]
+                )
+                earning = evaluated.result
+                purchaseRules = evaluated.others
+                transaction.pointsEarned = evaluated.result.points
             }
         }
         let priorTotals: TransactionRepository.Totals?
@@ -88,7 +93,7 @@ enum TransactionService {
             )
         }
         let totals = (priorTotals ?? .init()).adding(transaction)
-        try await firstPurchase(on: tx, store: store, transaction: transaction, customer: customer, totals: totals, actor: actor)
+        try await purchaseEvents(on: tx, store: store, transaction: transaction, customer: customer, totals: totals, rules: purchaseRules, actor: actor)
         try await assignedEvent(on: tx, storeID: store.id, transaction: transaction, customerID: customer.id, totals: totals, actor: actor)
         return transaction
     }
@@ -115,20 +120,29 @@ enum TransactionService {
             transaction.pointsEarned = try await award(on: tx, store: store, transaction: transaction, customer: customer, settings: settings, actor: actor)
         }
         let totals = try await TransactionRepository.totals(on: tx, storeID: store.id, customerID: customer.id)
-        try await firstPurchase(on: tx, store: store, transaction: transaction, customer: customer, totals: totals, actor: actor)
+        try await purchaseEvents(on: tx, store: store, transaction: transaction, customer: customer, totals: totals, rules: nil, actor: actor)
         try await assignedEvent(on: tx, storeID: store.id, transaction: transaction, customerID: customer.id, totals: totals, actor: actor)
         return transaction
     }
 
-    /// The customer's first sale fires the event rule `oloy.transaction.customer_first_transaction`
-    /// (extensions §6.3).
-    private static func firstPurchase(
-        on tx: PostgresSession, store: Store, transaction: Transaction, customer: LedgerCustomer, totals: TransactionRepository.Totals, actor: Actor?
+    /// What a sale fires besides its own points: the event rule of the customer's first transaction
+    /// (extensions §6.3) and the referral rules `first_purchase` / `every_purchase` (§6.4). `rules` are the
+    /// store's active event and referral rules when already read (nil: read them here).
+    private static func purchaseEvents(
+        on tx: PostgresSession, store: Store, transaction: Transaction, customer: LedgerCustomer, totals: TransactionRepository.Totals,
+        rules known: [EarningRule]?, actor: Actor?
     ) async throws {
-        guard !transaction.isReturn, totals.count == 1 else { return }
-        _ = try await EventAwards.systemEvent(
-            on: tx, store: store, customer: customer, eventName: "oloy.transaction.customer_first_transaction", actor: actor
-        )
+        guard !transaction.isReturn else { return }
+        let rules: [EarningRule]
+        if let known { rules = known } else { rules = try await EarningRuleRepository.active(on: tx, storeID: store.id, types: [.event, .referral]) }
+        let first = totals.count == 1
+        if first, rules.contains(where: { $0.type == .event && $0.eventName == EventAwards.firstPurchaseEvent }) {
+            _ = try await EventAwards.systemEvent(on: tx, store: store, customer: customer, eventName: EventAwards.firstPurchaseEvent, actor: actor)
+        }
+        let trigger = first ? "first_purchase" : "every_purchase"
+        if rules.contains(where: { $0.type == .referral && $0.eventName == trigger }) {
+            try await EventAwards.referral(on: tx, store: store, recipient: customer, trigger: trigger, actor: actor)
+        }
     }
 
     private static func assignedEvent(
@@ -168,9 +182,26 @@ enum TransactionService {
     static func evaluate(
         on db: some PostgresQueryable, storeID: UUID, transaction: Transaction, customer: LedgerCustomer?, settings: LedgerSettings
     ) async throws -> TransactionEvaluator.Result {
-        let rules = try await EarningRuleRepository.active(
-            on: db, storeID: storeID, types: RuleType.allCases.filter { $0.transactionPriority != nil }
-        )
+        try await evaluate(on: db, storeID: storeID, transaction: transaction, customer: customer, settings: settings, alsoReading: []).result
+    }
+
+    /// The points of a transaction by the store's transactional rules, and the active rules of `others`
+    /// types read in the same query (the event and referral rules of the purchase events that follow).
+    static func evaluate(
+        on db: some PostgresQueryable, storeID: UUID, transaction: Transaction, customer: LedgerCustomer?, settings: LedgerSettings,
+        alsoReading others: [RuleType]
+    ) async throws -> (result: TransactionEvaluator.Result, others: [EarningRule]) {
+        let types = RuleType.allCases.filter { $0.transactionPriority != nil } + others
+        let all = try await EarningRuleRepository.active(on: db, storeID: storeID, types: types)
+        let rules = all.filter { $0.type.transactionPriority != nil }
+        let rest = all.filter { others.contains($0.type) }
+        return (try await evaluateRules(rules, on: db, storeID: storeID, transaction: transaction, customer: customer, settings: settings), rest)
+    }
+
+    private static func evaluateRules(
+        _ rules: [EarningRule], on db: some PostgresQueryable, storeID: UUID, transaction: Transaction, customer: LedgerCustomer?,
+        settings: LedgerSettings
+    ) async throws -> TransactionEvaluator.Result {
         guard !rules.isEmpty else { return .init(points: .zero, ruleNames: [], ruleIDs: []) }
         var profile = CustomerProfile(id: customer?.id ?? UUID(), levelID: customer?.levelID)
         if let customer, rules.contains(where: { !$0.segments.isEmpty }) {
