@@ -156,3 +156,25 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Ledger verification (X-11)")
+struct VerificationTests {
+    @Test func verificationReportsDrift() async throws {
+        try await LedgerAPI.run { api in
+            let customer = try await api.customer()
+            try await api.add("10", to: customer)
+            #expect(try await api.verify()["consistent"] as? Bool == true)
+            try await api.pool.execute("UPDATE ledger.accounts SET available = available + 1")
+            let report = try await api.verify()
+            #expect(report["consistent"] as? Bool == false)
+            let drifts = try #require(report["drifts"] as? [[String: Any]])
+            #expect(drifts.first?["customerId"] as? String == customer.uuidString.lowercased())
+            #expect(drifts.first?["field"] as? String == "available")
+            #expect(number(drifts.first?["recorded"]) == "11")
+            #expect(number(drifts.first?["computed"]) == "10")
+            #expect(report["accounts"] as? Int == 1)
+            let token = try await api.customerToken(customer)
+            #expect(try await api.send(.get, "/api/DEFAULT/admin/ledger/verify", token: token).status == .forbidden)
+        }
+    }
+}
