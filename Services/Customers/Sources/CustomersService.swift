@@ -47,6 +47,7 @@ enum CustomersRoutes {
         store.addRoutes(RegistrationController(registration: registration).routes)
         store.addRoutes(CustomerController(reader: CustomerReader(), update: update, lifecycle: lifecycle).routes)
         store.addRoutes(PlatformCustomerController(registration: registration, update: update).routes)
+        store.addRoutes(CustomerImportController(registration: registration).routes)
         store.addRoutes(ActivationController(lifecycle: lifecycle).routes)
         store.addRoutes(AssignmentController(assignments: CustomerAssignments()).routes)
         store.addRoutes(LevelController(service: LevelService()).routes)
