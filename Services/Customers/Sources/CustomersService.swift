@@ -54,6 +54,7 @@ enum CustomersRoutes {
         store.addRoutes(PosController().routes)
         store.addRoutes(SellerController().routes)
         store.addRoutes(SettingsController().routes)
+        store.addRoutes(SettingsFilesController().routes)
         store.addRoutes(CustomerExtrasController().routes)
         store.addRoutes(AnalyticsController().routes)
         store.addRoutes(SegmentController().routes)
