@@ -55,6 +55,7 @@ enum CustomersRoutes {
         store.addRoutes(SellerController().routes)
         store.addRoutes(SettingsController().routes)
         store.addRoutes(SettingsFilesController().routes)
+        store.addRoutes(TranslationController().routes)
         store.addRoutes(CustomerExtrasController().routes)
         store.addRoutes(AnalyticsController().routes)
         store.addRoutes(SegmentController().routes)
