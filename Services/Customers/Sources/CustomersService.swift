@@ -56,6 +56,7 @@ enum CustomersRoutes {
         store.addRoutes(SettingsController().routes)
         store.addRoutes(SettingsFilesController().routes)
         store.addRoutes(TranslationController().routes)
+        store.addRoutes(EmailTemplateController().routes)
         store.addRoutes(CustomerExtrasController().routes)
         store.addRoutes(AnalyticsController().routes)
         store.addRoutes(SegmentController().routes)
