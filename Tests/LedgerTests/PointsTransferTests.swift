@@ -209,3 +209,29 @@ struct PointsTransferTests {
         }
     }
 }
+
+@Suite("Scheduled jobs on several replicas")
+struct SchedulerTests {
+    /// Two replicas running the expiry job at once expire each due transfer exactly once.
+    @Test func concurrentExpiryRunsExpireEachTransferOnce() async throws {
+        try await LedgerAPI.run { api in
+            var customers: [UUID] = []
+            for _ in 0..<20 {
+                let customer = try await api.customer()
+                customers.append(customer)
+                try await api.add("10", to: customer)
+                try await api.add("5", to: customer)
+            }
+            try await api.pool.execute("UPDATE ledger.transfers SET expires_at = now() - interval '1 minute'")
+            let other = PostgresPool(configuration: api.runtime.configuration.database, size: 4, acquireTimeout: .seconds(5))
+            async let first = PointsScheduler.expireDue(pool: api.pool)
+            async let second = PointsScheduler.expireDue(pool: other)
+            let total = try await first + second
+            await other.shutdown()
+            #expect(total == 40)
+            #expect(try await api.pool.query("SELECT count(*) FROM suite.events WHERE type = 'PointsTransferHasBeenExpired'").scalar(Int.self) == 40)
+            for customer in customers { #expect(try await api.available(customer) == 0) }
+            #expect(try await api.verify()["consistent"] as? Bool == true)
+        }
+    }
+}
