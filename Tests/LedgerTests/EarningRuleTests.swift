@@ -256,3 +256,26 @@ struct ReferralTests {
         }
     }
 }
+
+@Suite("Newsletter rule")
+struct NewsletterTests {
+    @Test func theNewsletterRulePaysOnceWhenConsentIsSeen() async throws {
+        try await LedgerAPI.run { api in
+            #expect(try await api.admin(.post, "/api/DEFAULT/earningRule", form: """
+                earningRule[type]=event&earningRule[name]=Newsletter&earningRule[active]=1\
+                &earningRule[eventName]=oloy.customer.newsletter_subscription&earningRule[pointsAmount]=85
+                """).status == .ok)
+            let customer = try await api.customer()
+            let storeID = try await api.storeID()
+            for type in ["CustomerDetailsWereUpdated", "CustomerDetailsWereUpdated", "CustomerWasActivated"] {
+                try await EventLog.append(NewEvent(
+                    storeID: storeID, aggregateType: "customer", aggregateID: customer.uuidString.lowercased(), type: type,
+                    payload: JSONB(text: #"{"customerId":"\#(customer.uuidString.lowercased())","agreement2":true}"#)
+                ), on: api.pool)
+            }
+            await SignUpReaction.consumer(api.runtime).drain()
+            try await api.waitUntilHandled(consumer: SignUpReaction.consumerName)
+            #expect(try await api.available(customer) == 85)
+        }
+    }
+}
