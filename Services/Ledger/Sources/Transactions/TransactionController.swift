@@ -95,7 +95,7 @@ struct TransactionController {
     }
 
     private func respond(_ query: FormValue, filter: TransactionFilter, context: StoreContext, seller: Bool = false) async throws -> Response {
-        let page = try Pagination(query, sortable: TransactionRepository.sortable, defaultSort: "purchaseDate", defaultDirection: .descending)
+        let page = try Pagination(query, sortable: TransactionRepository.sortable, defaultSort: "purchaseDate", defaultDirection: query["sort"]?.trimmedText == nil ? .descending : .ascending)
         let (items, total) = try await TransactionRepository.list(on: context.runtime.pool, storeID: context.store.id, filter: filter, page: page)
         let currency = try await currency(context)
         return try Response.json(ListEnvelope("transactions", items: items.map { TransactionView(transaction: $0, currency: currency, seller: seller) }, total: total))
