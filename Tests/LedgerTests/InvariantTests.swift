@@ -135,6 +135,15 @@ struct InvariantTests {
             let p2p = try await api.admin(.post, "/api/OTHER/admin/p2p-points-transfer", form: "transfer[sender]=\(customerB)&transfer[receiver]=\(customerA)&transfer[points]=1")
             #expect(p2p.status == .badRequest)
 
+            // Earning rules of A are not B's: invisible, unchangeable, and they do not pay B's transactions.
+            let rule = try await api.spendingRule("10")
+            #expect(try await api.admin(.get, "/api/OTHER/earningRule/\(rule)").status == .notFound)
+            #expect(try await api.admin(.put, "/api/OTHER/earningRule/\(rule)", form: "earningRule[name]=x&earningRule[pointValue]=1").status == .notFound)
+            #expect(try await api.admin(.post, "/api/OTHER/earningRule/\(rule)/activate", form: "active=0").status == .notFound)
+            #expect(try await api.admin(.get, "/api/OTHER/earningRule").object()["total"] as? Int == 0)
+            #expect(try await api.register("B-1", email: "same@example.com", items: [("A", "1")], store: "OTHER").status == .ok)
+            #expect(try await api.available(customerB, store: "OTHER") == 5)
+
             // A customer of A cannot use B's endpoints at all.
             let tokenA = try await api.customerToken(customerA)
             #expect(try await api.send(.get, "/api/OTHER/customer/points/transfer", token: tokenA).status == .forbidden)
