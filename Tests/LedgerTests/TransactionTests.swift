@@ -315,3 +315,32 @@ struct StatusAndSettingsTests {
         }
     }
 }
+
+@Suite("Earning rule cache")
+struct RuleCacheTests {
+    /// Registrations read rules from memory; a change of rules applies to the very next registration.
+    @Test func aChangedRuleAppliesToTheNextTransaction() async throws {
+        try await LedgerAPI.run { api in
+            let customer = try await api.customer(email: "cache@example.com")
+            let rule = try await api.spendingRule("1")
+            #expect(try await api.register("C-1", email: "cache@example.com", items: [("A", "10")]).status == .ok)
+            #expect(try await api.available(customer) == 10)
+            #expect(try await api.admin(.put, "/api/DEFAULT/earningRule/\(rule)", form: """
+                earningRule[name]=x&earningRule[pointValue]=3&earningRule[active]=1
+                """).status == .ok)
+            #expect(try await api.register("C-2", email: "cache@example.com", items: [("A", "10")]).status == .ok)
+            #expect(try await api.available(customer) == 40)
+            #expect(try await api.admin(.post, "/api/DEFAULT/earningRule/\(rule)/activate", form: "active=0").status == .noContent)
+            #expect(try await api.register("C-3", email: "cache@example.com", items: [("A", "10")]).status == .ok)
+            #expect(try await api.available(customer) == 40)
+            // Another replica learns of the change by the notification.
+            let cache = RuleCache()
+            let storeID = try await api.storeID()
+            #expect(try await cache.activeRules(storeID: storeID, loadingOn: api.pool).isEmpty)
+            try await api.pool.execute("UPDATE ledger.earning_rules SET active = true")
+            #expect(try await cache.activeRules(storeID: storeID, loadingOn: api.pool).isEmpty, "cached")
+            cache.invalidate(storeID: storeID)
+            #expect(try await cache.activeRules(storeID: storeID, loadingOn: api.pool).count == 1)
+        }
+    }
+}

@@ -20,7 +20,10 @@ public enum LedgerService {
         credentials: AuthService.credentials,
         routes: { router, _ in addRoutes(to: router) },
         workers: { runtime in
-            AuthService.credentialWorkers(runtime) + PointsScheduler.workers(runtime) + [SignUpReaction.consumer(runtime)]
+            AuthService.credentialWorkers(runtime) + PointsScheduler.workers(runtime) + [
+                SignUpReaction.consumer(runtime),
+                BackgroundTask("earning rule cache") { await RuleCache.of(runtime).follow(runtime.listener) },
+            ]
         }
     )
 

@@ -30,8 +30,10 @@ struct TransactionController {
         let input = try TransactionForm.read(try await context.input(from: request))
         let actor = Actor(context.identity, ip: context.clientAddress)
         do {
-            let transaction = try await context.runtime.pool.transaction { tx in
-                try await TransactionService.register(on: tx, store: context.store, transaction: input, actor: actor)
+            let transaction = try await RuleCache.$current.withValue(RuleCache.of(context.runtime)) {
+                try await context.runtime.pool.transaction { tx in
+                    try await TransactionService.register(on: tx, store: context.store, transaction: input, actor: actor)
+                }
             }
             return try Response.json(Registered(transactionId: transaction.id.text))
         } catch let refusal as TransactionRefusal {
