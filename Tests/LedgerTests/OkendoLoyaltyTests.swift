@@ -108,3 +108,18 @@ struct OkendoLoyaltyTests {
         }
     }
 }
+
+@Suite("Storefront customer details view (okendo A27)")
+struct StorefrontViewTests {
+    @Test func theViewShowsBalanceStatusAndTier() async throws {
+        try await LedgerAPI.run { api in
+            let customer = try await api.customer()
+            try await api.add("12.5", to: customer)
+            let row = try #require(try await api.pool.query("""
+                SELECT balance::text AS balance, status FROM ledger.storefront_customer_details WHERE customer_id = \(customer)
+                """).firstRow)
+            #expect(try row.decode(String.self, "balance") == "12.50")
+            #expect(try row.decode(String.self, "status") == "pending")
+        }
+    }
+}
