@@ -285,11 +285,11 @@ struct OkendoLoyaltyController {
         var cursor: SQL = "true"
         if let text = query["lastEvaluated"]?.trimmedText {
             let parts = text.split(separator: "|", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let date = Double(parts[0]), let id = UUID(uuidString: parts[1]) else { throw APIError.badRequest("lastEvaluated is not valid") }
-            cursor = "(extract(epoch FROM created_at), id) < (\(String(date))::float8, \(id))"
+            guard parts.count == 2, let id = UUID(uuidString: parts[1]), let micros = Int64(parts[0]) else { throw APIError.badRequest("lastEvaluated is not valid") }
+            cursor = "(created_at, id) < (timestamptz 'epoch' + \(micros)::bigint * interval '1 microsecond', \(id))"
         }
         let rows = try await pool.query("""
-            SELECT id, type, state, value, comment, created_at, extract(epoch FROM created_at)::float8 AS epoch
+            SELECT id, type, state, value, comment, created_at, (extract(epoch FROM created_at) * 1000000)::bigint AS micros
             FROM ledger.transfers WHERE store_id = \(context.store.id) AND customer_id = \(customer.id) AND \(cursor)
             ORDER BY created_at DESC, id DESC LIMIT \(limit + 1)
             """)
@@ -303,7 +303,7 @@ struct OkendoLoyaltyController {
             let bonusPoints: Amount
         }
         var items: [Item] = []
-        var last: (Double, UUID)?
+        var last: (Int64, UUID)?
         for row in rows.prefix(limit) {
             let type: String = try row["type"]
             let state: String = try row["state"]
@@ -314,7 +314,7 @@ struct OkendoLoyaltyController {
                 date: Timestamp.iso(try row["created_at"]), status: state == "pending" ? "pending" : (state == "active" || state == "blocked" ? "complete" : state),
                 type: credit ? "earn" : "redeem", bonusPoints: .zero
             ))
-            last = (try row["epoch"], try row["id"])
+            last = (try row["micros"], try row["id"])
         }
         struct Body: Encodable {
             let transactions: [Item]
