@@ -51,6 +51,16 @@ struct OkendoLoyaltyTests {
             #expect(number(try earned.object()["pointsEarned"]) == "10")
             #expect(try await api.send(.post, "/enterprise/loyalty/earning_transactions", json: #"{"actionId":"nope","customerIdentifier":{"email":"okendo@example.com"}}"#, headers: basic).status == .notFound)
 
+            #expect(try await api.admin(.post, "/api/DEFAULT/earningRule", form: """
+                earningRule[type]=custom_event&earningRule[name]=Reviews&earningRule[active]=1&earningRule[eventName]=per_review&earningRule[pointValue]=1.5
+                """).status == .ok)
+            let perValue = try await api.send(.post, "/enterprise/loyalty/earning_transactions", json: #"{"actionId":"per_review","value":10,"customerIdentifier":{"email":"okendo@example.com"}}"#, headers: basic)
+            #expect(number(try perValue.object()["pointsEarned"]) == "15", "\(perValue.text)")
+            #expect(try await api.send(.post, "/enterprise/loyalty/earning_transactions", json: #"{"actionId":"per_review","customerIdentifier":{"email":"okendo@example.com"}}"#, headers: basic).status == .unprocessableContent)
+            #expect(try await api.send(.post, "/enterprise/loyalty/adjustment_transactions", json: """
+                {"customerIdentifier":{"loyaltyCustomerId":"\(customer)"},"amount":-15}
+                """, headers: basic).status == .ok)
+
             let adjusted = try await api.send(.post, "/enterprise/loyalty/adjustment_transactions", json: """
                 {"customerIdentifier":{"loyaltyCustomerId":"\(customer)"},"amount":-4,"notificationText":"Oops"}
                 """, headers: basic)

@@ -7,11 +7,13 @@ import ServiceKit
 enum AwardRefusal: Error {
     case limitExceeded
     case noRule
+    case valueRequired
 
     var apiError: APIError {
         switch self {
         case .limitExceeded: APIError.domain("limit exceeded")
         case .noRule: APIError.domain("event does not exist")
+        case .valueRequired: APIError.domain("value is required for a points per value rule")
         }
     }
 }
@@ -68,17 +70,18 @@ enum EventAwards {
 
     /// A custom event reported for a customer (C39): the matching rule with the most points, within its limit.
     static func customEvent(
-        on tx: PostgresSession, store: Store, customer: LedgerCustomer, eventName: String, actor: Actor?
+        on tx: PostgresSession, store: Store, customer: LedgerCustomer, eventName: String, value: Amount? = nil, actor: Actor?
     ) async throws -> Amount {
         let settings = try await LedgerFacing.settings(on: tx, storeID: store.id, currency: store.currency)
         guard settings.earningStatuses.contains(customer.status) else { throw AwardRefusal.noRule }
         let profile = try await CustomerDirectory.profile(on: tx, storeID: store.id, customer: customer)
         let winner = try await EarningRuleRepository.active(on: tx, storeID: store.id, types: [.customEvent])
             .filter { $0.eventName == eventName && $0.isActive(at: Date()) && $0.targets(profile) && $0.applies(toPOS: customer.posID) }
-            .max { ($0.config.pointsAmount ?? .zero) < ($1.config.pointsAmount ?? .zero) }
+            .max { points($0, value: value) < points($1, value: value) }
         guard let winner else { throw AwardRefusal.noRule }
+        if winner.config.pointValue != nil, value == nil { throw AwardRefusal.valueRequired }
         guard try await withinLimit(on: tx, storeID: store.id, rule: winner, customerID: customer.id) else { throw AwardRefusal.limitExceeded }
-        return try await pay(on: tx, store: store, rule: winner, customer: customer, settings: settings, actor: actor)
+        return try await pay(on: tx, store: store, rule: winner, customer: customer, settings: settings, points: points(winner, value: value), actor: actor)
     }
 
     /// A scanned QR code (L-12): every matching rule with that code (or just `ruleID`) within its limit.
@@ -138,10 +141,17 @@ enum EventAwards {
         return used < count
     }
 
+    /// A custom rule's points: its fixed amount, or `value × pointValue` for a points-per-value rule.
+    static func points(_ rule: EarningRule, value: Amount?) -> Amount {
+        if let pointValue = rule.config.pointValue { return (value ?? .zero).multiplied(by: pointValue) }
+        return rule.config.pointsAmount ?? .zero
+    }
+
     private static func pay(
-        on tx: PostgresSession, store: Store, rule: EarningRule, customer: LedgerCustomer, settings: LedgerSettings, actor: Actor?
+        on tx: PostgresSession, store: Store, rule: EarningRule, customer: LedgerCustomer, settings: LedgerSettings,
+        points fixed: Amount? = nil, actor: Actor?
     ) async throws -> Amount {
-        let points = rule.config.pointsAmount ?? .zero
+        let points = fixed ?? rule.config.pointsAmount ?? .zero
         try await EarningRuleRepository.recordUsage(on: tx, storeID: store.id, ruleID: rule.id, customerID: customer.id)
         guard points.isPositive else { return .zero }
         try await PointsLedger.credit(

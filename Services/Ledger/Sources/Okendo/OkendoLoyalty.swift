@@ -87,8 +87,13 @@ enum OkendoLoyalty {
             case .customEvent:
                 action = "custom"
                 actionCategory = "social"
-                pointsPerText = nil
-                reward = Reward(type: "fixed-amount", amount: rule.config.pointsAmount ?? .zero)
+                if let value = rule.config.pointValue {
+                    pointsPerText = "\(value) points per unit"
+                    reward = Reward(type: "points-per", amount: value)
+                } else {
+                    pointsPerText = nil
+                    reward = Reward(type: "fixed-amount", amount: rule.config.pointsAmount ?? .zero)
+                }
             default:
                 action = rule.type.rawValue
                 actionCategory = "other"

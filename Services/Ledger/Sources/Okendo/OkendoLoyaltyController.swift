@@ -85,12 +85,17 @@ struct OkendoLoyaltyController {
     @Sendable func earn(_ request: Request, context: StoreContext) async throws -> Response {
         let input = try await context.input(from: request)
         guard let action = input["actionId"]?.trimmedText else { throw APIError.badRequest("actionId is required") }
+        var value: Amount?
+        if let raw = input["value"], !raw.isBlank {
+            guard let amount = raw.amount, amount.isPositive else { throw APIError.badRequest("value must be a positive number") }
+            value = amount
+        }
         let store = context.store
         let actor = Actor(context.identity, ip: context.clientAddress)
         do {
             let (customer, points) = try await context.runtime.pool.transaction { tx in
                 let customer = try await OkendoLoyalty.customer(on: tx, storeID: store.id, identifier: input["customerIdentifier"])
-                return (customer, try await EventAwards.customEvent(on: tx, store: store, customer: customer, eventName: action, actor: actor))
+                return (customer, try await EventAwards.customEvent(on: tx, store: store, customer: customer, eventName: action, value: value, actor: actor))
             }
             let balance = try await OkendoLoyalty.balances(on: context.runtime.pool, storeID: store.id, customerID: customer.id).available
             struct Body: Encodable {
@@ -106,6 +111,7 @@ struct OkendoLoyaltyController {
             switch refusal {
             case .noRule: throw APIError.http(.notFound, "Earning rule not found for this action")
             case .limitExceeded: throw APIError.http(.unprocessableContent, "Limit exceeded")
+            case .valueRequired: throw APIError.http(.unprocessableContent, "value is required for a points per value rule")
             }
         }
     }
@@ -269,6 +275,8 @@ struct OkendoLoyaltyController {
                 throw APIError.badRequest("Earning rule already completed")
             } catch AwardRefusal.noRule {
                 throw APIError.forbidden("Invalid earning rule for this customer")
+            } catch AwardRefusal.valueRequired {
+                throw APIError.forbidden("Points per value rules cannot be triggered from the storefront")
             }
         }
         struct Body: Encodable { let pointsEarned: Amount }
