@@ -116,6 +116,76 @@ struct InvariantTests {
         }
     }
 
+    /// The same kinds of operations from several tasks at once on shared customers (p2p in both directions
+    /// included, so deadlocks happen and are retried): every balance ends equal to the sum of the changes that
+    /// succeeded, none below zero, and the journal verifies.
+    @Test func concurrentRandomOperationsKeepTheLedgerExact() async throws {
+        try await LedgerAPI.run { api in
+            let storeID = try await api.storeID()
+            let policy = try await api.policy()
+            var customers: [UUID] = []
+            for _ in 0..<4 { customers.append(try await api.customer()) }
+            let shared = customers
+            let deltas = try await withThrowingTaskGroup(of: [UUID: Amount].self) { group in
+                for seed in 0..<4 {
+                    group.addTask {
+                        var generator = SeededGenerator(seed: UInt64(100 + seed))
+                        var delta: [UUID: Amount] = [:]
+                        var blocks: [(UUID, UUID, Amount)] = []
+                        for _ in 0..<40 {
+                            let customer = shared.randomElement(using: &generator)!
+                            let points = Amount(hundredths: Int64.random(in: 1...3_000, using: &generator))
+                            do {
+                                switch Int.random(in: 0..<5, using: &generator) {
+                                case 0, 1:
+                                    _ = try await api.pool.transaction { tx in
+                                        try await PointsLedger.credit(on: tx, storeID: storeID, customerID: customer, points: points, origin: CreditOrigin(), policy: policy, actor: nil)
+                                    }
+                                    delta[customer, default: .zero] += points
+                                case 2:
+                                    let blocked = Bool.random(using: &generator)
+                                    let id = try await api.pool.transaction { tx in
+                                        try await PointsLedger.debit(
+                                            on: tx, storeID: storeID, customerID: customer, points: points,
+                                            origin: DebitOrigin(state: blocked ? "blocked" : "active"), actor: nil
+                                        ).transferID
+                                    }
+                                    delta[customer, default: .zero] -= points
+                                    if blocked { blocks.append((customer, id, points)) }
+                                case 3:
+                                    let receiver = shared.filter { $0 != customer }.randomElement(using: &generator)!
+                                    _ = try await api.pool.transaction { tx in
+                                        try await PointsLedger.transfer(on: tx, storeID: storeID, sender: customer, receiver: receiver, points: points, policy: policy, actor: nil)
+                                    }
+                                    delta[customer, default: .zero] -= points
+                                    delta[receiver, default: .zero] += points
+                                default:
+                                    guard !blocks.isEmpty else { continue }
+                                    let (owner, id, value) = blocks.removeLast()
+                                    try await api.pool.transaction { tx in try await PointsLedger.cancel(on: tx, storeID: storeID, transferID: id, actor: nil) }
+                                    delta[owner, default: .zero] += value
+                                }
+                            } catch PointsRefusal.notEnoughPoints {
+                                continue
+                            }
+                        }
+                        return delta
+                    }
+                }
+                return try await group.reduce(into: [UUID: Amount]()) { total, delta in
+                    for (customer, amount) in delta { total[customer, default: .zero] += amount }
+                }
+            }
+            for customer in customers {
+                let available = try await api.available(customer)
+                #expect(available == deltas[customer, default: .zero], "customer \(customer)")
+                #expect(available >= .zero)
+            }
+            let report = try await VerificationController.report(on: api.pool, storeID: storeID)
+            #expect(report.consistent, "drifts: \(report.drifts)")
+        }
+    }
+
     /// Nothing of store A is visible or changeable from store B.
     @Test func storesAreIsolated() async throws {
         try await LedgerAPI.run { api in
