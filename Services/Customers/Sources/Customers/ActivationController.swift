@@ -85,7 +85,7 @@ struct ActivationController {
         let input = try await context.inputIncludingQuery(from: request)
         let phone = input["phone"]?.trimmedText
         let caller = context.identity?.kind == .customer ? context.identity?.userID : nil
-        guard phone != nil || caller != nil else { throw APIError(status: .badRequest, body: []) }
+        guard phone != nil || caller != nil else { throw APIError.badRequest("phone should not be blank") }
         try await lifecycle.resendActivationCode(phone: phone, caller: caller, store: context.store, pool: context.runtime.pool)
         return .emptyOK
     }

@@ -85,13 +85,13 @@ struct CustomerLifecycle: Sendable {
     }
 
     /// Re-sends the activation code to the new customer with this phone (C28): `phone` from the body, or
-    /// the calling customer's own. 400 with an empty body when there is no such customer.
+    /// the calling customer's own; 400 when there is no such customer.
     func resendActivationCode(phone: String?, caller: UUID?, store: Store, pool: PostgresPool) async throws {
         let pending = try await pool.transaction { tx -> [CustomerNotifier.Pending] in
             let condition: SQL = if let phone { "c.phone = \(phone)" } else { "c.id = \(caller)" }
             guard let customer = try await customers.first(on: tx, storeID: store.id, where: "\(condition) AND c.status = 'new'", lock: true),
                   let number = customer.phone
-            else { throw APIError(status: .badRequest, body: []) }
+            else { throw APIError.badRequest("No customer waiting for activation has this phone number") }
             return try await issueCode(customer, phone: number, store: store, on: tx)
         }
         send(pending)
