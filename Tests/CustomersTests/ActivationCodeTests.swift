@@ -40,6 +40,7 @@ struct ActivationCodeTests {
             if first != latest { #expect(try await api.send(.post, "/api/DEFAULT/customer/activate-sms/\(first)").status == .notFound) }
             _ = second
 
+            #expect(try await api.events(of: id).filter { $0 == "CustomerActivationCodeWasSent" }.count == 3)
             let activated = try await api.send(.post, "/api/DEFAULT/customer/activate-sms/\(latest)")
             #expect(activated.status == .noContent)
             #expect(try await api.details(id)["active"] as? Bool == true)
