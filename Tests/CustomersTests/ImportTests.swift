@@ -68,3 +68,60 @@ struct ImportTests {
         }
     }
 }
+
+@Suite("Customer XML import: the activation e-mail (C35 sendActivationMail)")
+struct ImportActivationMailTests {
+    func mail(_ api: CustomersAPI) throws -> [OutboxMessage] {
+        let directory = api.runtime.outbox.directory.appendingPathComponent("mail")
+        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+        return try files.map { try JSONDecoder().decode(OutboxMessage.self, from: Data(contentsOf: $0)) }
+    }
+
+    func record(_ email: String, active: Int, send: String?) -> String {
+        let flag = send.map { "<sendActivationMail>\($0)</sendActivationMail>" } ?? ""
+        return """
+            <customer><email>\(email)</email><firstName>F</firstName><lastName>L</lastName><active>\(active)</active>\(flag)
+            <agreement1>1</agreement1><gender>male</gender></customer>
+            """
+    }
+
+    @Test func onlyInactiveRecordsAskingForItAreMailed() async throws {
+        try await CustomersAPI.run { api in
+            let xml = "<customers>" + [
+                record("asks@example.com", active: 0, send: "1"),
+                record("declines@example.com", active: 0, send: "0"),
+                record("silent@example.com", active: 0, send: nil),
+                record("active@example.com", active: 1, send: "true"),
+                record("garbled@example.com", active: 0, send: "maybe"),
+            ].joined() + "</customers>"
+            let response = try await api.upload("/api/DEFAULT/admin/customer/import", field: "file[file]", filename: "c.xml", bytes: Array(xml.utf8))
+            let items = try #require(try response.object()["items"] as? [[String: Any]])
+            #expect(items.map { $0["status"] as? String } == ["success", "success", "success", "success", "error"])
+            #expect(items[4]["message"] as? String == "Convert exception: sendActivationMail has invalid value")
+
+            let token = try await api.pool.query(
+                "SELECT activation_token FROM customers.customers WHERE email = 'asks@example.com'"
+            ).scalar(String.self)
+            let sent = try mail(api)
+            #expect(sent.map(\.to) == ["asks@example.com"])
+            #expect(sent.first?.data["url"] == "/api/DEFAULT/customer/activate/\(token)")
+            // Records that did not ask get no token either: an admin activates them (C09).
+            #expect(try await api.count("SELECT count(*) FROM customers.customers WHERE activation_token IS NOT NULL") == 1)
+            #expect(try await api.count("SELECT count(*) FROM customers.customers WHERE status = 'new'") == 3)
+            // The mailed link activates the imported customer.
+            #expect(try await api.send(.post, "/api/DEFAULT/customer/activate/\(token)").status == .ok)
+            #expect(try await api.count("SELECT count(*) FROM customers.customers WHERE status = 'new'") == 2)
+        }
+    }
+
+    @Test func anImportMailsEvenWhenTheStoreActivatesBySMS() async throws {
+        try await CustomersAPI.run { api in
+            try await api.setSettings(#"{"accountActivationMethod":"sms"}"#)
+            let xml = "<customers>" + record("nophone@example.com", active: 0, send: "1") + record("quiet@example.com", active: 0, send: "0") + "</customers>"
+            let response = try await api.upload("/api/DEFAULT/admin/customer/import", field: "file[file]", filename: "c.xml", bytes: Array(xml.utf8))
+            let items = try #require(try response.object()["items"] as? [[String: Any]])
+            #expect(items.map { $0["status"] as? String } == ["success", "success"], "\(items)")
+            #expect(try mail(api).map(\.to) == ["nophone@example.com"])
+        }
+    }
+}

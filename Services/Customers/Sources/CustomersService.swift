@@ -30,6 +30,7 @@ public enum CustomersService {
                 BackgroundTask(ledger.name) { try await ledger.run() },
                 BackgroundTask(segmentConsumer.name) { try await segmentConsumer.run() },
                 BackgroundTask("customers.segments.periodic") { await segments.periodic() },
+                BackgroundTask("customers.levels.periodic") { await PeriodicLevelRecalculation(runtime: runtime).run() },
             ]
         }
     )

@@ -62,9 +62,10 @@ struct CustomerImportController {
     private func importRecord(_ record: XMLElement, context: StoreContext) async -> Item {
         let identifier = record["email"]?.value ?? ""
         do {
-            let (form, active) = try Self.form(record)
+            let (form, flags) = try Self.form(record)
+            let channel = CustomerRegistration.Channel.importFile(active: flags.active, sendActivationMail: flags.sendActivationMail)
             let customer = try await registration.register(
-                form, store: context.store, channel: .importFile(active: active), change: context.change, pool: context.runtime.pool
+                form, store: context.store, channel: channel, change: context.change, pool: context.runtime.pool
             )
             return Item(status: "success", processImportResult: .init(object: customer.id.text), message: nil, identifier: identifier)
         } catch let error as ConvertError {
@@ -85,8 +86,14 @@ struct CustomerImportController {
 
     static let required = ["email", "firstName", "lastName", "active", "agreement1", "gender"]
 
-    /// The registration form of one `<customer>` record, and whether it starts active.
-    static func form(_ record: XMLElement) throws -> (CustomerForm, Bool) {
+    /// How one record starts: active at once, or new with (or without) its activation e-mail.
+    struct StartFlags {
+        let active: Bool
+        let sendActivationMail: Bool
+    }
+
+    /// The registration form of one `<customer>` record and how it starts.
+    static func form(_ record: XMLElement) throws -> (CustomerForm, StartFlags) {
         for node in required where record[node] == nil { throw ConvertError(message: "\(node) is required node") }
         guard let gender = record["gender"]?.value, ["male", "female"].contains(gender) else {
             throw ConvertError(message: "gender has invalid value (male or female required)")
@@ -95,6 +102,10 @@ struct CustomerImportController {
             throw ConvertError(message: "birthDate has invalid date format (Y-m-d required)")
         }
         guard let active = FormValue.string(record["active"]?.value ?? "").bool else { throw ConvertError(message: "active has invalid value") }
+        let sendActivationMail = try record["sendActivationMail"].map { node in
+            guard let value = FormValue.string(node.value ?? "").bool else { throw ConvertError(message: "sendActivationMail has invalid value") }
+            return value
+        } ?? false
         var customer = FormMap()
         for field in ["email", "firstName", "lastName", "birthDate", "loyaltyCardNumber", "phone", "levelId", "posId", "sellerId",
                       "agreement1", "agreement2", "agreement3"] {
@@ -112,7 +123,8 @@ struct CustomerImportController {
                 label["key"]?.value.map { .map(["key": .string($0), "value": .string(label["value"]?.value ?? "")]) }
             })
         }
-        return (try CustomerForm(.map(["customer": .map(customer)]), kind: .admin), active)
+        let form = try CustomerForm(.map(["customer": .map(customer)]), kind: .admin)
+        return (form, StartFlags(active: active, sendActivationMail: sendActivationMail))
     }
 
     /// `field: message; …` of a refused record, read from the rendered form errors.
