@@ -235,3 +235,31 @@ struct SchedulerTests {
         }
     }
 }
+
+@Suite("Points reset at a level recalculation")
+struct PointsResetTests {
+    @Test func aRecalculationWithResetExpiresActiveAndPendingPoints() async throws {
+        try await LedgerAPI.run { api in
+            let customer = try await api.customer()
+            try await api.add("100", to: customer)
+            #expect(try await api.spend("30", from: customer).status == .ok)
+            try await api.settings(#"{"allTimeNotLocked": false, "pointsDaysLocked": 5}"#)
+            try await api.add("20", to: customer)
+            let storeID = try await api.storeID()
+            for reset in [false, true] {
+                try await EventLog.append(NewEvent(
+                    storeID: storeID, aggregateType: "customer", aggregateID: customer.uuidString.lowercased(), type: "CustomerLevelWasRecalculated",
+                    payload: JSONB(text: #"{"customerId":"\#(customer.uuidString.lowercased())","levelId":null,"resetPoints":\#(reset)}"#)
+                ), on: api.pool)
+            }
+            await SignUpReaction.consumer(api.runtime).drain()
+            try await api.waitUntilHandled(consumer: SignUpReaction.consumerName)
+            let status = try await api.status(customer)
+            #expect(number(status["points"]) == "0")
+            #expect(number(status["lockedPoints"]) == "0")
+            #expect(number(status["expiredPoints"]) == "90")
+            #expect(try await api.eventTypes().filter { $0 == "PointsHasBeenReset" }.count == 1)
+            #expect(try await api.verify()["consistent"] as? Bool == true)
+        }
+    }
+}

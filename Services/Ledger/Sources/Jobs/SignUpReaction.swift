@@ -14,9 +14,11 @@ enum SignUpReaction {
     /// Events that carry the customer's consents (`agreement2`, marketing): the newsletter rule.
     static let consentEventTypes = ["CustomerWasActivated", "CustomerDetailsWereUpdated"]
     static let newsletterEvent = "oloy.customer.newsletter_subscription"
+    /// A periodic level recalculation that resets points (customers decision §LE).
+    static let levelRecalculatedType = "CustomerLevelWasRecalculated"
 
     static func consumer(_ runtime: ServiceRuntime) -> EventConsumer {
-        EventConsumer(name: consumerName, eventTypes: [eventType, invitationEventType] + consentEventTypes, runtime: runtime) { event, session in
+        EventConsumer(name: consumerName, eventTypes: [eventType, invitationEventType, levelRecalculatedType] + consentEventTypes, runtime: runtime) { event, session in
             try await handle(event, on: session, stores: runtime.stores)
         }
     }
@@ -24,12 +26,17 @@ enum SignUpReaction {
     struct Payload: Decodable {
         let customerId: UUID
         let agreement2: Bool?
+        let resetPoints: Bool?
     }
 
     static func handle(_ event: StoredEvent, on session: PostgresSession, stores: StoreDirectory) async throws {
         guard let storeID = event.storeID, let store = try await stores.activeStore(id: storeID) else { return }
         let payload = try event.payload.decode(as: Payload.self)
         guard let customer = try await CustomerDirectory.find(on: session, storeID: storeID, id: payload.customerId) else { return }
+        if event.type == levelRecalculatedType {
+            if payload.resetPoints == true { try await PointsLedger.reset(on: session, storeID: storeID, customerID: customer.id, actor: .system) }
+            return
+        }
         if event.type == invitationEventType {
             try await EventAwards.referral(on: session, store: store, recipient: customer, trigger: "register", actor: .system)
             return
