@@ -164,17 +164,20 @@ struct LoginTests {
         try await AuthAPI.run { api in
             let customer = try await api.registerCustomer(email: "vip@example.com")
             let store = try await api.storeID("DEFAULT")
-            // The ledger publishes the real view; this test replaces it with fixed figures to test the auth side alone.
-            try await api.pool.execute("DROP VIEW IF EXISTS ledger.storefront_customer_details")
-            try await api.pool.execute("CREATE SCHEMA IF NOT EXISTS ledger")
+            // The ledger publishes the view (ledger migration 0009): an enrolled customer with 150.5 points at level "gold".
+            let level = UUID()
             try await api.pool.execute("""
-                CREATE VIEW ledger.storefront_customer_details AS
-                SELECT '\(unsafeRaw: store.uuidString.lowercased())'::uuid AS store_id, '\(unsafeRaw: customer.uuidString.lowercased())'::uuid AS customer_id,
-                       150.5::numeric AS balance, 'enrolled'::text AS status, 'gold'::text AS vip_tier_id
+                INSERT INTO customers.levels (store_id, id, name, active, condition_value, reward_name, reward_percent, reward_code)
+                VALUES (\(store), \(level), 'gold', true, 0, 'r', 5, 'G')
                 """)
+            try await api.pool.execute("""
+                INSERT INTO customers.customers (store_id, id, status, email, level_id, enrolled_at)
+                VALUES (\(store), \(customer), 'active', 'vip@example.com', \(level), now())
+                """)
+            try await api.pool.execute("INSERT INTO ledger.accounts (store_id, customer_id, available) VALUES (\(store), \(customer), 150.5)")
             let token = try await api.logIn("/api/DEFAULT/customer/login_check", username: "vip@example.com", password: "Secret1!").token
             let response = try await api.send(.post, "/v1/stores/\(store.uuidString.lowercased())/loyalty/login", form: "customerAccessToken=\(token)")
-            #expect(response.text.hasSuffix(#","loyaltyCustomerDetails":{"balance":150.5,"status":"enrolled","vipTierId":"gold"}}"#))
+            #expect(response.text.hasSuffix(#","loyaltyCustomerDetails":{"balance":150.5,"status":"enrolled","vipTierId":"\#(level.uuidString.lowercased())"}}"#))
         }
     }
 }

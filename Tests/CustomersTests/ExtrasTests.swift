@@ -62,6 +62,10 @@ struct ExtrasTests {
             #expect(try await api.admin(.delete, path + "/abc").status == .noContent)
             #expect(try await api.admin(.get, path).text == #"{"tokens":["def"]}"#)
             #expect(try await api.admin(.post, path).status == .badRequest)
+            #expect(try await api.events(of: id).filter { $0.hasPrefix("CustomerPushyToken") } == [
+                "CustomerPushyTokenWasAdded", "CustomerPushyTokenWasAdded", "CustomerPushyTokenWasRemoved",
+            ])
+            #expect(try await api.admin(.post, "/api/DEFAULT/customer/\(UUID().text)/pushy-token", form: "customer[pushyToken]=x").status == .notFound)
         }
     }
 

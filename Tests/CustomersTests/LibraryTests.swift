@@ -38,4 +38,27 @@ struct LibraryTests {
             #expect(try await CustomersLibrary.customer(on: api.pool, storeID: storeID, id: id) == nil)
         }
     }
+
+    @Test func programSettingsAndIdentificationPriority() async throws {
+        try await CustomersAPI.run { api in
+            let storeID = try await api.storeID()
+            var program = try await CustomersLibrary.programSettings(on: api.pool, storeID: storeID, storeCurrency: "EUR")
+            #expect(program.currency == "eur" && program.returns && program.pointsExpiryMethod == "after_x_days" && program.pointsDaysActiveCount == 30)
+            #expect(program.customersIdentificationPriority == ["email", "loyaltyCardNumber", "phone"])
+            #expect(program.customerStatusesEarning == ["active"] && program.excludedLevelCategories == ["category_excluded_from_level"])
+            let byMail = try await api.register(email: "mail@example.com")
+            let byPhone = try await api.register(email: "phone@example.com", extra: "&customer[phone]=%2B48123000123")
+            let found = try await CustomersLibrary.customer(
+                on: api.pool, storeID: storeID, storeCurrency: "EUR", email: "mail@example.com", phone: "+48123000123", loyaltyCardNumber: nil
+            )
+            #expect(found?.id == byMail)
+            try await api.setSettings(#"{"customersIdentificationPriority":[{"priority":1,"field":"phone"},{"priority":2,"field":"email"}],"returns":false}"#)
+            program = try await CustomersLibrary.programSettings(on: api.pool, storeID: storeID, storeCurrency: "EUR")
+            #expect(program.customersIdentificationPriority == ["phone", "email"] && !program.returns)
+            let again = try await CustomersLibrary.customer(
+                on: api.pool, storeID: storeID, storeCurrency: "EUR", email: "mail@example.com", phone: "+48123000123", loyaltyCardNumber: nil
+            )
+            #expect(again?.id == byPhone)
+        }
+    }
 }

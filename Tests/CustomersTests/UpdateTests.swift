@@ -72,6 +72,9 @@ struct UpdateTests {
             #expect(customer["email"] as? String == "b@example.com")
             #expect(customer["phone"] == nil)
             #expect(customer["company"] == nil)
+            // Refused updates left no event and no credential change behind.
+            #expect(try await api.events(of: id) == ["CustomerWasRegistered", "CustomerWasActivated"])
+            #expect(try await CustomerCredentials.find(on: api.pool, storeID: try await api.storeID(), customerID: id)?.email == "b@example.com")
         }
     }
 

@@ -216,3 +216,66 @@ struct EarningRuleTests {
         }
     }
 }
+
+@Suite("Referral rules")
+struct ReferralTests {
+    @Test func referralRulesPayOnRegistrationAndPurchases() async throws {
+        try await LedgerAPI.run { api in
+            let storeID = try await api.storeID()
+            let referrer = try await api.customer(email: "referrer@example.com")
+            let recipient = try await api.customer(email: "recipient@example.com")
+            let invitation = UUID()
+            try await api.pool.execute("""
+                INSERT INTO customers.invitations (store_id, id, referrer_id, recipient_email, recipient_id, status, token)
+                VALUES (\(storeID), \(invitation), \(referrer), 'recipient@example.com', \(recipient), 'registered', 't0ken')
+                """)
+            for (event, reward, points) in [("register", "both", "5"), ("first_purchase", "referrer", "20"), ("every_purchase", "referred", "3")] {
+                #expect(try await api.admin(.post, "/api/DEFAULT/earningRule", form: """
+                    earningRule[type]=referral&earningRule[name]=\(event)&earningRule[active]=1&earningRule[eventName]=\(event)\
+                    &earningRule[rewardType]=\(reward)&earningRule[pointsAmount]=\(points)
+                    """).status == .ok)
+            }
+            try await EventLog.append(NewEvent(
+                storeID: storeID, aggregateType: "customer", aggregateID: recipient.uuidString.lowercased(), type: "CustomerWasAttachedToInvitation",
+                payload: JSONB(text: #"{"customerId":"\#(recipient.uuidString.lowercased())","invitationId":"\#(invitation.uuidString.lowercased())"}"#)
+            ), on: api.pool)
+            await SignUpReaction.consumer(api.runtime).drain()
+            try await api.waitUntilHandled(consumer: SignUpReaction.consumerName)
+            #expect(try await api.available(referrer) == 5)
+            #expect(try await api.available(recipient) == 5)
+
+            #expect(try await api.register("R-1", email: "recipient@example.com", items: [("A", "10")]).status == .ok)
+            #expect(try await api.register("R-2", email: "recipient@example.com", items: [("A", "10")]).status == .ok)
+            #expect(try await api.available(referrer) == 25)
+            #expect(try await api.available(recipient) == 8)
+            let comments = try await api.pool.query("""
+                SELECT comment FROM ledger.transfers WHERE invitation_id = \(invitation) ORDER BY created_at, comment
+                """).map { try $0.decode(String.self, "comment") }
+            #expect(comments.contains("Referring customer \(recipient.uuidString.lowercased())"))
+            #expect(comments.contains("\(referrer.uuidString.lowercased()) customer referral"))
+        }
+    }
+}
+
+@Suite("Newsletter rule")
+struct NewsletterTests {
+    @Test func theNewsletterRulePaysOnceWhenConsentIsSeen() async throws {
+        try await LedgerAPI.run { api in
+            #expect(try await api.admin(.post, "/api/DEFAULT/earningRule", form: """
+                earningRule[type]=event&earningRule[name]=Newsletter&earningRule[active]=1\
+                &earningRule[eventName]=oloy.customer.newsletter_subscription&earningRule[pointsAmount]=85
+                """).status == .ok)
+            let customer = try await api.customer()
+            let storeID = try await api.storeID()
+            for type in ["CustomerDetailsWereUpdated", "CustomerDetailsWereUpdated", "CustomerWasActivated"] {
+                try await EventLog.append(NewEvent(
+                    storeID: storeID, aggregateType: "customer", aggregateID: customer.uuidString.lowercased(), type: type,
+                    payload: JSONB(text: #"{"customerId":"\#(customer.uuidString.lowercased())","agreement2":true}"#)
+                ), on: api.pool)
+            }
+            await SignUpReaction.consumer(api.runtime).drain()
+            try await api.waitUntilHandled(consumer: SignUpReaction.consumerName)
+            #expect(try await api.available(customer) == 85)
+        }
+    }
+}

@@ -116,6 +116,76 @@ struct InvariantTests {
         }
     }
 
+    /// The same kinds of operations from several tasks at once on shared customers (p2p in both directions
+    /// included, so deadlocks happen and are retried): every balance ends equal to the sum of the changes that
+    /// succeeded, none below zero, and the journal verifies.
+    @Test func concurrentRandomOperationsKeepTheLedgerExact() async throws {
+        try await LedgerAPI.run { api in
+            let storeID = try await api.storeID()
+            let policy = try await api.policy()
+            var customers: [UUID] = []
+            for _ in 0..<4 { customers.append(try await api.customer()) }
+            let shared = customers
+            let deltas = try await withThrowingTaskGroup(of: [UUID: Amount].self) { group in
+                for seed in 0..<4 {
+                    group.addTask {
+                        var generator = SeededGenerator(seed: UInt64(100 + seed))
+                        var delta: [UUID: Amount] = [:]
+                        var blocks: [(UUID, UUID, Amount)] = []
+                        for _ in 0..<40 {
+                            let customer = shared.randomElement(using: &generator)!
+                            let points = Amount(hundredths: Int64.random(in: 1...3_000, using: &generator))
+                            do {
+                                switch Int.random(in: 0..<5, using: &generator) {
+                                case 0, 1:
+                                    _ = try await api.pool.transaction { tx in
+                                        try await PointsLedger.credit(on: tx, storeID: storeID, customerID: customer, points: points, origin: CreditOrigin(), policy: policy, actor: nil)
+                                    }
+                                    delta[customer, default: .zero] += points
+                                case 2:
+                                    let blocked = Bool.random(using: &generator)
+                                    let id = try await api.pool.transaction { tx in
+                                        try await PointsLedger.debit(
+                                            on: tx, storeID: storeID, customerID: customer, points: points,
+                                            origin: DebitOrigin(state: blocked ? "blocked" : "active"), actor: nil
+                                        ).transferID
+                                    }
+                                    delta[customer, default: .zero] -= points
+                                    if blocked { blocks.append((customer, id, points)) }
+                                case 3:
+                                    let receiver = shared.filter { $0 != customer }.randomElement(using: &generator)!
+                                    _ = try await api.pool.transaction { tx in
+                                        try await PointsLedger.transfer(on: tx, storeID: storeID, sender: customer, receiver: receiver, points: points, policy: policy, actor: nil)
+                                    }
+                                    delta[customer, default: .zero] -= points
+                                    delta[receiver, default: .zero] += points
+                                default:
+                                    guard !blocks.isEmpty else { continue }
+                                    let (owner, id, value) = blocks.removeLast()
+                                    try await api.pool.transaction { tx in try await PointsLedger.cancel(on: tx, storeID: storeID, transferID: id, actor: nil) }
+                                    delta[owner, default: .zero] += value
+                                }
+                            } catch PointsRefusal.notEnoughPoints {
+                                continue
+                            }
+                        }
+                        return delta
+                    }
+                }
+                return try await group.reduce(into: [UUID: Amount]()) { total, delta in
+                    for (customer, amount) in delta { total[customer, default: .zero] += amount }
+                }
+            }
+            for customer in customers {
+                let available = try await api.available(customer)
+                #expect(available == deltas[customer, default: .zero], "customer \(customer)")
+                #expect(available >= .zero)
+            }
+            let report = try await VerificationController.report(on: api.pool, storeID: storeID)
+            #expect(report.consistent, "drifts: \(report.drifts)")
+        }
+    }
+
     /// Nothing of store A is visible or changeable from store B.
     @Test func storesAreIsolated() async throws {
         try await LedgerAPI.run { api in
@@ -134,6 +204,15 @@ struct InvariantTests {
             #expect(try await api.admin(.get, "/api/OTHER/admin/customer/\(customerA)/status").status == .notFound)
             let p2p = try await api.admin(.post, "/api/OTHER/admin/p2p-points-transfer", form: "transfer[sender]=\(customerB)&transfer[receiver]=\(customerA)&transfer[points]=1")
             #expect(p2p.status == .badRequest)
+
+            // Earning rules of A are not B's: invisible, unchangeable, and they do not pay B's transactions.
+            let rule = try await api.spendingRule("10")
+            #expect(try await api.admin(.get, "/api/OTHER/earningRule/\(rule)").status == .notFound)
+            #expect(try await api.admin(.put, "/api/OTHER/earningRule/\(rule)", form: "earningRule[name]=x&earningRule[pointValue]=1").status == .notFound)
+            #expect(try await api.admin(.post, "/api/OTHER/earningRule/\(rule)/activate", form: "active=0").status == .notFound)
+            #expect(try await api.admin(.get, "/api/OTHER/earningRule").object()["total"] as? Int == 0)
+            #expect(try await api.register("B-1", email: "same@example.com", items: [("A", "1")], store: "OTHER").status == .ok)
+            #expect(try await api.available(customerB, store: "OTHER") == 5)
 
             // A customer of A cannot use B's endpoints at all.
             let tokenA = try await api.customerToken(customerA)
@@ -154,5 +233,27 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+@Suite("Ledger verification (X-11)")
+struct VerificationTests {
+    @Test func verificationReportsDrift() async throws {
+        try await LedgerAPI.run { api in
+            let customer = try await api.customer()
+            try await api.add("10", to: customer)
+            #expect(try await api.verify()["consistent"] as? Bool == true)
+            try await api.pool.execute("UPDATE ledger.accounts SET available = available + 1")
+            let report = try await api.verify()
+            #expect(report["consistent"] as? Bool == false)
+            let drifts = try #require(report["drifts"] as? [[String: Any]])
+            #expect(drifts.first?["customerId"] as? String == customer.uuidString.lowercased())
+            #expect(drifts.first?["field"] as? String == "available")
+            #expect(number(drifts.first?["recorded"]) == "11")
+            #expect(number(drifts.first?["computed"]) == "10")
+            #expect(report["accounts"] as? Int == 1)
+            let token = try await api.customerToken(customer)
+            #expect(try await api.send(.get, "/api/DEFAULT/admin/ledger/verify", token: token).status == .forbidden)
+        }
     }
 }

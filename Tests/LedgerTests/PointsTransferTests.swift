@@ -209,3 +209,57 @@ struct PointsTransferTests {
         }
     }
 }
+
+@Suite("Scheduled jobs on several replicas")
+struct SchedulerTests {
+    /// Two replicas running the expiry job at once expire each due transfer exactly once.
+    @Test func concurrentExpiryRunsExpireEachTransferOnce() async throws {
+        try await LedgerAPI.run { api in
+            var customers: [UUID] = []
+            for _ in 0..<20 {
+                let customer = try await api.customer()
+                customers.append(customer)
+                try await api.add("10", to: customer)
+                try await api.add("5", to: customer)
+            }
+            try await api.pool.execute("UPDATE ledger.transfers SET expires_at = now() - interval '1 minute'")
+            let other = PostgresPool(configuration: api.runtime.configuration.database, size: 4, acquireTimeout: .seconds(5))
+            async let first = PointsScheduler.expireDue(pool: api.pool)
+            async let second = PointsScheduler.expireDue(pool: other)
+            let total = try await first + second
+            await other.shutdown()
+            #expect(total == 40)
+            #expect(try await api.pool.query("SELECT count(*) FROM suite.events WHERE type = 'PointsTransferHasBeenExpired'").scalar(Int.self) == 40)
+            for customer in customers { #expect(try await api.available(customer) == 0) }
+            #expect(try await api.verify()["consistent"] as? Bool == true)
+        }
+    }
+}
+
+@Suite("Points reset at a level recalculation")
+struct PointsResetTests {
+    @Test func aRecalculationWithResetExpiresActiveAndPendingPoints() async throws {
+        try await LedgerAPI.run { api in
+            let customer = try await api.customer()
+            try await api.add("100", to: customer)
+            #expect(try await api.spend("30", from: customer).status == .ok)
+            try await api.settings(#"{"allTimeNotLocked": false, "pointsDaysLocked": 5}"#)
+            try await api.add("20", to: customer)
+            let storeID = try await api.storeID()
+            for reset in [false, true] {
+                try await EventLog.append(NewEvent(
+                    storeID: storeID, aggregateType: "customer", aggregateID: customer.uuidString.lowercased(), type: "CustomerLevelWasRecalculated",
+                    payload: JSONB(text: #"{"customerId":"\#(customer.uuidString.lowercased())","levelId":null,"resetPoints":\#(reset)}"#)
+                ), on: api.pool)
+            }
+            await SignUpReaction.consumer(api.runtime).drain()
+            try await api.waitUntilHandled(consumer: SignUpReaction.consumerName)
+            let status = try await api.status(customer)
+            #expect(number(status["points"]) == "0")
+            #expect(number(status["lockedPoints"]) == "0")
+            #expect(number(status["expiredPoints"]) == "90")
+            #expect(try await api.eventTypes().filter { $0 == "PointsHasBeenReset" }.count == 1)
+            #expect(try await api.verify()["consistent"] as? Bool == true)
+        }
+    }
+}

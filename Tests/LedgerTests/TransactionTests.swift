@@ -260,3 +260,87 @@ struct TransactionTests {
         }
     }
 }
+
+@Suite("Customer status with levels, first purchase, returns setting")
+struct StatusAndSettingsTests {
+    @Test func statusShowsTheLevelAndTheWayToTheNext() async throws {
+        try await LedgerAPI.run { api in
+            let storeID = try await api.storeID()
+            let bronze = UUID(), silver = UUID()
+            try await api.pool.execute("""
+                INSERT INTO customers.levels (store_id, id, name, active, condition_value, reward_name, reward_percent, reward_code)
+                VALUES (\(storeID), \(bronze), 'Bronze', true, 0, 'r', 5, 'B'), (\(storeID), \(silver), 'Silver', true, 100, 'r', 15, 'S')
+                """)
+            let customer = try await api.customer(email: "lvl@example.com", firstName: "Ann", lastName: "Lee", levelID: bronze)
+            #expect(try await api.register("T-1", email: "lvl@example.com", items: [("A", "30")]).status == .ok)
+            let status = try await api.status(customer)
+            #expect(status["firstName"] as? String == "Ann")
+            #expect(status["levelName"] as? String == "Bronze")
+            #expect(status["level"] as? String == "5.00%")
+            #expect(status["nextLevelName"] as? String == "Silver")
+            #expect(status["nextLevel"] as? String == "15.00%")
+            #expect(number(status["nextLevelConditionValue"]) == "100")
+            #expect(number(status["transactionsAmountToNextLevel"]) == "70")
+        }
+    }
+
+    @Test func theFirstPurchaseFiresItsEventRule() async throws {
+        try await LedgerAPI.run { api in
+            let customer = try await api.customer(email: "first@example.com")
+            #expect(try await api.admin(.post, "/api/DEFAULT/earningRule", form: """
+                earningRule[type]=event&earningRule[name]=First+Purchase&earningRule[active]=1\
+                &earningRule[eventName]=oloy.transaction.customer_first_transaction&earningRule[pointsAmount]=10
+                """).status == .ok)
+            #expect(try await api.register("P-1", email: "first@example.com", items: [("A", "30")]).status == .ok)
+            #expect(try await api.register("P-2", email: "first@example.com", items: [("A", "30")]).status == .ok)
+            #expect(try await api.available(customer) == 10)
+        }
+    }
+
+    @Test func returnsCanBeDisabled() async throws {
+        try await LedgerAPI.run { api in
+            try await api.settings(#"{"returns": false}"#)
+            #expect(try await api.register("S-1", items: [("A", "30")]).status == .ok)
+            let refused = try await api.register("R-1", type: "return", items: [("A", "30")], revised: "S-1")
+            #expect(refused.text.contains(#""documentType":{"errors":["Returns are not enabled"]}"#), "\(refused.text)")
+        }
+    }
+
+    @Test func onlyCustomersOfAnEarningStatusEarn() async throws {
+        try await LedgerAPI.run { api in
+            let blocked = try await api.customer(email: "blocked@example.com", status: "blocked")
+            try await api.spendingRule("1")
+            #expect(try await api.register("B-1", email: "blocked@example.com", items: [("A", "30")]).status == .ok)
+            #expect(try await api.available(blocked) == 0)
+        }
+    }
+}
+
+@Suite("Earning rule cache")
+struct RuleCacheTests {
+    /// Registrations read rules from memory; a change of rules applies to the very next registration.
+    @Test func aChangedRuleAppliesToTheNextTransaction() async throws {
+        try await LedgerAPI.run { api in
+            let customer = try await api.customer(email: "cache@example.com")
+            let rule = try await api.spendingRule("1")
+            #expect(try await api.register("C-1", email: "cache@example.com", items: [("A", "10")]).status == .ok)
+            #expect(try await api.available(customer) == 10)
+            #expect(try await api.admin(.put, "/api/DEFAULT/earningRule/\(rule)", form: """
+                earningRule[name]=x&earningRule[pointValue]=3&earningRule[active]=1
+                """).status == .ok)
+            #expect(try await api.register("C-2", email: "cache@example.com", items: [("A", "10")]).status == .ok)
+            #expect(try await api.available(customer) == 40)
+            #expect(try await api.admin(.post, "/api/DEFAULT/earningRule/\(rule)/activate", form: "active=0").status == .noContent)
+            #expect(try await api.register("C-3", email: "cache@example.com", items: [("A", "10")]).status == .ok)
+            #expect(try await api.available(customer) == 40)
+            // Another replica learns of the change by the notification.
+            let cache = RuleCache()
+            let storeID = try await api.storeID()
+            #expect(try await cache.activeRules(storeID: storeID, loadingOn: api.pool).isEmpty)
+            try await api.pool.execute("UPDATE ledger.earning_rules SET active = true")
+            #expect(try await cache.activeRules(storeID: storeID, loadingOn: api.pool).isEmpty, "cached")
+            cache.invalidate(storeID: storeID)
+            #expect(try await cache.activeRules(storeID: storeID, loadingOn: api.pool).count == 1)
+        }
+    }
+}

@@ -63,6 +63,7 @@ struct EventTests {
             workers.cancel()
             #expect(try await runtime.pool.query("SELECT count(*) FROM public.handled").scalar(Int.self) == 31)
             #expect(try await runtime.pool.query("SELECT max(attempts) FROM public.handled").scalar(Int.self) == 1)
+            // Only this consumer's queue: the services' own consumers subscribe to the same event types in their migrations.
             #expect(try await runtime.pool.query("SELECT count(*) FROM suite.event_queue WHERE consumer = 'probe.welcome'").scalar(Int.self) == 0)
             #expect(failures.current == 2)
         }

@@ -24,7 +24,14 @@ public enum CustomersService {
         routes: { router, runtime in CustomersRoutes.add(to: router, runtime: runtime) },
         workers: { runtime in
             let ledger = LedgerEventConsumer(runtime: runtime).consumer
-            return AuthService.credentialWorkers(runtime) + [BackgroundTask(ledger.name) { try await ledger.run() }]
+            let segments = SegmentWorkers(runtime: runtime)
+            let segmentConsumer = segments.consumer
+            return AuthService.credentialWorkers(runtime) + [
+                BackgroundTask(ledger.name) { try await ledger.run() },
+                BackgroundTask(segmentConsumer.name) { try await segmentConsumer.run() },
+                BackgroundTask("customers.segments.periodic") { await segments.periodic() },
+                BackgroundTask("customers.levels.periodic") { await PeriodicLevelRecalculation(runtime: runtime).run() },
+            ]
         }
     )
 }
@@ -41,13 +48,22 @@ enum CustomersRoutes {
         store.addRoutes(RegistrationController(registration: registration).routes)
         store.addRoutes(CustomerController(reader: CustomerReader(), update: update, lifecycle: lifecycle).routes)
         store.addRoutes(PlatformCustomerController(registration: registration, update: update).routes)
+        store.addRoutes(CustomerImportController(registration: registration).routes)
         store.addRoutes(ActivationController(lifecycle: lifecycle).routes)
         store.addRoutes(AssignmentController(assignments: CustomerAssignments()).routes)
         store.addRoutes(LevelController(service: LevelService()).routes)
         store.addRoutes(PosController().routes)
         store.addRoutes(SellerController().routes)
         store.addRoutes(SettingsController().routes)
+        store.addRoutes(SettingsFilesController().routes)
+        store.addRoutes(TranslationController().routes)
+        store.addRoutes(EmailTemplateController().routes)
         store.addRoutes(CustomerExtrasController().routes)
         store.addRoutes(AnalyticsController().routes)
+        store.addRoutes(SegmentController().routes)
+        let okendo = OkendoCustomerController()
+        router.merchantGroup().addRoutes(okendo.merchantRoutes)
+        router.subscriberGroup().addRoutes(okendo.storefrontRoutes)
+        router.storefrontGroup().addRoutes(okendo.sessionRoutes)
     }
 }

@@ -20,7 +20,10 @@ public enum LedgerService {
         credentials: AuthService.credentials,
         routes: { router, _ in addRoutes(to: router) },
         workers: { runtime in
-            AuthService.credentialWorkers(runtime) + PointsScheduler.workers(runtime) + [SignUpReaction.consumer(runtime)]
+            AuthService.credentialWorkers(runtime) + PointsScheduler.workers(runtime) + [
+                SignUpReaction.consumer(runtime),
+                BackgroundTask("earning rule cache") { await RuleCache.of(runtime).follow(runtime.listener) },
+            ]
         }
     )
 
@@ -31,8 +34,20 @@ public enum LedgerService {
         CustomerStatusController().add(to: api)
         VerificationController().add(to: api)
         EarningRuleController().add(to: api)
+        TransactionLabelController().add(to: api)
         TransactionController().add(to: api)
         EventAwardController().add(to: api)
         PlatformOrderController().add(to: api)
+        AnalyticsController().add(to: api)
+        ImportController().add(to: api)
+
+        let okendo = OkendoLoyaltyController()
+        let merchant = router.merchantGroup()
+        merchant.add(middleware: IdempotencyMiddleware())
+        okendo.addMerchant(to: merchant)
+        okendo.addSubscriber(to: router.subscriberGroup())
+        let storefront = router.storefrontGroup()
+        storefront.add(middleware: IdempotencyMiddleware())
+        okendo.addStorefront(to: storefront)
     }
 }

@@ -69,14 +69,14 @@ struct ActivationController {
     /// C27: `200`, empty body.
     @Sendable func sendCodeByAdmin(_ request: Request, context: StoreContext) async throws -> Response {
         try await CustomerAccess.admin(context, .modify)
-        try await lifecycle.sendActivationCode(try context.uuidParameter("customer"), store: context.store, pool: context.runtime.pool)
+        try await lifecycle.sendActivationCode(try context.uuidParameter("customer"), store: context.store, change: context.change, pool: context.runtime.pool)
         return .emptyOK
     }
 
     /// C29.
     @Sendable func sendCodeBySeller(_ request: Request, context: StoreContext) async throws -> Response {
         try context.require(.seller)
-        try await lifecycle.sendActivationCode(try context.uuidParameter("customer"), store: context.store, pool: context.runtime.pool)
+        try await lifecycle.sendActivationCode(try context.uuidParameter("customer"), store: context.store, change: context.change, pool: context.runtime.pool)
         return .emptyOK
     }
 
@@ -85,8 +85,8 @@ struct ActivationController {
         let input = try await context.inputIncludingQuery(from: request)
         let phone = input["phone"]?.trimmedText
         let caller = context.identity?.kind == .customer ? context.identity?.userID : nil
-        guard phone != nil || caller != nil else { throw APIError(status: .badRequest, body: []) }
-        try await lifecycle.resendActivationCode(phone: phone, caller: caller, store: context.store, pool: context.runtime.pool)
+        guard phone != nil || caller != nil else { throw APIError.badRequest("phone should not be blank") }
+        try await lifecycle.resendActivationCode(phone: phone, caller: caller, store: context.store, change: context.change, pool: context.runtime.pool)
         return .emptyOK
     }
 

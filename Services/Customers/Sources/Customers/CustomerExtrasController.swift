@@ -95,12 +95,20 @@ struct CustomerExtrasController {
             errors.add(FormMessage.notBlank, at: "pushyToken")
             throw errors
         }
-        let changed = try await context.runtime.pool.execute("""
-            UPDATE customers.customers SET pushy_tokens = CASE WHEN \(token) = ANY (pushy_tokens) THEN pushy_tokens
-                                                              ELSE array_append(pushy_tokens, \(token)) END
-            WHERE store_id = \(context.store.id) AND id = \(id) AND status <> 'deleted'
-            """)
-        guard changed > 0 else { throw APIError.notFound }
+        let storeID = context.store.id, change = context.change
+        try await context.runtime.pool.transaction { tx in
+            let added = try await tx.query("""
+                UPDATE customers.customers SET pushy_tokens = array_append(pushy_tokens, \(token))
+                WHERE store_id = \(storeID) AND id = \(id) AND status <> 'deleted' AND NOT (\(token) = ANY (pushy_tokens))
+                RETURNING id
+                """)
+            if added.isEmpty {
+                guard try await customers.exists(on: tx, storeID: storeID, id: id) else { throw APIError.notFound }
+                return
+            }
+            try await change.record(on: tx, store: storeID, event: "CustomerPushyTokenWasAdded", entity: "customer", id: id,
+                                    payload: CustomerRef(customerId: id.text))
+        }
         return .noContent
     }
 
@@ -109,11 +117,20 @@ struct CustomerExtrasController {
         let id = try context.uuidParameter("customer")
         try await CustomerAccess.require(context, .modify, customer: id, sellers: false)
         let token = try context.textParameter("tokenToRemove")
-        let changed = try await context.runtime.pool.execute("""
-            UPDATE customers.customers SET pushy_tokens = array_remove(pushy_tokens, \(token))
-            WHERE store_id = \(context.store.id) AND id = \(id) AND status <> 'deleted'
-            """)
-        guard changed > 0 else { throw APIError.notFound }
+        let storeID = context.store.id, change = context.change
+        try await context.runtime.pool.transaction { tx in
+            let removed = try await tx.query("""
+                UPDATE customers.customers SET pushy_tokens = array_remove(pushy_tokens, \(token))
+                WHERE store_id = \(storeID) AND id = \(id) AND status <> 'deleted' AND \(token) = ANY (pushy_tokens)
+                RETURNING id
+                """)
+            if removed.isEmpty {
+                guard try await customers.exists(on: tx, storeID: storeID, id: id) else { throw APIError.notFound }
+                return
+            }
+            try await change.record(on: tx, store: storeID, event: "CustomerPushyTokenWasRemoved", entity: "customer", id: id,
+                                    payload: CustomerRef(customerId: id.text))
+        }
         return .noContent
     }
 

@@ -74,31 +74,37 @@ struct CustomerLifecycle: Sendable {
     }
 
     /// Sends a new SMS activation code to a new customer (C27, C29); a customer that is not new is left alone.
-    func sendActivationCode(_ id: UUID, store: Store, pool: PostgresPool) async throws {
+    func sendActivationCode(_ id: UUID, store: Store, change: Change, pool: PostgresPool) async throws {
         let pending = try await pool.transaction { tx -> [CustomerNotifier.Pending] in
             let customer = try await locked(id, store: store, on: tx)
             guard customer.status == .new else { return [] }
             guard let phone = customer.phone else { throw APIError.domain("Customer has no phone number") }
-            return try await issueCode(customer, phone: phone, store: store, on: tx)
+            return try await issueCode(customer, phone: phone, store: store, change: change, on: tx)
         }
         send(pending)
     }
 
     /// Re-sends the activation code to the new customer with this phone (C28): `phone` from the body, or
-    /// the calling customer's own. 400 with an empty body when there is no such customer.
-    func resendActivationCode(phone: String?, caller: UUID?, store: Store, pool: PostgresPool) async throws {
+    /// the calling customer's own; 400 when there is no such customer.
+    func resendActivationCode(phone: String?, caller: UUID?, store: Store, change: Change, pool: PostgresPool) async throws {
         let pending = try await pool.transaction { tx -> [CustomerNotifier.Pending] in
             let condition: SQL = if let phone { "c.phone = \(phone)" } else { "c.id = \(caller)" }
             guard let customer = try await customers.first(on: tx, storeID: store.id, where: "\(condition) AND c.status = 'new'", lock: true),
                   let number = customer.phone
-            else { throw APIError(status: .badRequest, body: []) }
-            return try await issueCode(customer, phone: number, store: store, on: tx)
+            else { throw APIError.badRequest("No customer waiting for activation has this phone number") }
+            return try await issueCode(customer, phone: number, store: store, change: change, on: tx)
         }
         send(pending)
     }
 
-    private func issueCode(_ customer: CustomerRecord, phone: String, store: Store, on tx: some PostgresQueryable) async throws -> [CustomerNotifier.Pending] {
+    private func issueCode(
+        _ customer: CustomerRecord, phone: String, store: Store, change: Change, on tx: some PostgresQueryable
+    ) async throws -> [CustomerNotifier.Pending] {
         let code = CustomerSecrets.smsCode()
+        try await change.record(
+            on: tx, store: store.id, event: "CustomerActivationCodeWasSent", entity: "customer", id: customer.id,
+            payload: CustomerRef(customerId: customer.id.text)
+        )
         try await tx.execute("""
             UPDATE customers.customers SET sms_code = \(code), sms_code_expires_at = \(Date().addingTimeInterval(CustomerSecrets.smsCodeLifetime))
             WHERE store_id = \(store.id) AND id = \(customer.id)

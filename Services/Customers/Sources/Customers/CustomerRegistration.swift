@@ -21,8 +21,21 @@ struct CustomerRegistration: Sendable {
         case selfService
         /// The shop platform: active at once, known by its external id.
         case platform(externalID: String)
-        /// An XML import row.
-        case importFile(active: Bool)
+        /// An XML import row: `active` decides the status; an inactive record gets its activation e-mail only
+        /// when `sendActivationMail` asks for it (decision customers C35).
+        case importFile(active: Bool, sendActivationMail: Bool)
+
+        /// Whether a customer registered inactive through this channel is sent an activation message.
+        var sendsActivation: Bool {
+            if case .importFile(_, let sendActivationMail) = self { return sendActivationMail }
+            return true
+        }
+
+        /// An import asks for an activation *e-mail* whatever the store's activation method.
+        var activatesByMail: Bool {
+            if case .importFile = self { return true }
+            return false
+        }
     }
 
     let customers = CustomerRepository()
@@ -55,7 +68,8 @@ struct CustomerRegistration: Sendable {
         try await references.check(form, customer: nil, phone: form.phone.newValue, storeID: store.id, errors: &errors, on: tx)
         let invitation = try await openInvitation(form, storeID: store.id, errors: &errors, on: tx)
         let status = initialStatus(channel, program: program)
-        if status == .new, program.activationMethod == "sms", form.phone.newValue == nil, errors.messages(at: "phone").isEmpty {
+        if status == .new, channel.sendsActivation, !channel.activatesByMail, program.activationMethod == "sms", form.phone.newValue == nil,
+           errors.messages(at: "phone").isEmpty {
             errors.add(FormMessage.notBlank, at: "phone")
         }
         guard errors.isEmpty else { throw errors }
@@ -72,7 +86,7 @@ struct CustomerRegistration: Sendable {
         )
         try await recordRegistration(customer, form: form, program: program, change: change, on: tx)
         if let invitation { try await attach(customer, to: invitation, change: change, on: tx) }
-        let pending = try await activationMessages(&customer, store: store, program: program, on: tx)
+        let pending = try await activationMessages(&customer, channel: channel, store: store, program: program, on: tx)
         return (try await customers.find(on: tx, storeID: store.id, id: customer.id) ?? customer, pending)
     }
 
@@ -81,7 +95,7 @@ struct CustomerRegistration: Sendable {
         case .admin, .platform: .active
         case .seller: program.activationMethod == "sms" ? .new : .active
         case .selfService: .new
-        case .importFile(let active): active ? .active : .new
+        case .importFile(let active, _): active ? .active : .new
         }
     }
 
@@ -165,12 +179,13 @@ struct CustomerRegistration: Sendable {
         )
     }
 
-    /// A new customer waiting for activation gets a token by e-mail or a code by SMS, per the settings.
+    /// A new customer waiting for activation gets a token by e-mail or a code by SMS, per the settings (an import:
+    /// an e-mail, and only when the record asks for it).
     private func activationMessages(
-        _ customer: inout CustomerRecord, store: Store, program: ProgramSettings, on tx: some PostgresQueryable
+        _ customer: inout CustomerRecord, channel: Channel, store: Store, program: ProgramSettings, on tx: some PostgresQueryable
     ) async throws -> [CustomerNotifier.Pending] {
-        guard customer.status == .new else { return [] }
-        if program.activationMethod == "sms", let phone = customer.phone {
+        guard customer.status == .new, channel.sendsActivation else { return [] }
+        if program.activationMethod == "sms", !channel.activatesByMail, let phone = customer.phone {
             let code = CustomerSecrets.smsCode()
             customer.smsCode = code
             customer.smsCodeExpiresAt = Date().addingTimeInterval(CustomerSecrets.smsCodeLifetime)

@@ -82,6 +82,8 @@ struct LedgerEventConsumer: Sendable {
         if program.tierAssignType == .transactions {
             try await recalculate(customerID, trigger: .transactions, storeID: storeID, program: program, on: tx)
         }
+        // Purchase criteria read the transaction just stored: re-evaluate the customer's segments here, in order.
+        try await SegmentMembership().recalculate(customer: customerID, storeID: storeID, change: .system, on: tx)
     }
 
     private func recalculate(

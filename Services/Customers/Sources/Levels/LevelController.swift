@@ -103,7 +103,12 @@ struct LevelController {
         let (file, type) = try ImageUpload.read(try await context.input(from: request), field: ["photo", "file"], minimumSide: 600)
         let pool = context.runtime.pool
         guard try await service.levels.exists(on: pool, storeID: context.store.id, id: id) else { throw APIError.notFound }
-        try await files.save(on: pool, storeID: context.store.id, kind: .levelPhoto, owner: id.text, file: file, mime: type)
+        let storeID = context.store.id, change = context.change
+        try await pool.transaction { tx in
+            try await files.save(on: tx, storeID: storeID, kind: .levelPhoto, owner: id.text, file: file, mime: type)
+            try await change.record(on: tx, store: storeID, event: "LevelPhotoWasSet", audit: "UpdateLevel", entity: "level", id: id,
+                                    payload: ["levelId": id.text, "mime": type])
+        }
         return .emptyArray
     }
 
@@ -118,8 +123,11 @@ struct LevelController {
     @Sendable func deletePhoto(_ request: Request, context: StoreContext) async throws -> Response {
         try await context.requireAdmin(.level, .modify)
         let id = try context.uuidParameter("level")
-        guard try await files.delete(on: context.runtime.pool, storeID: context.store.id, kind: .levelPhoto, owner: id.text) else {
-            throw APIError.notFound
+        let storeID = context.store.id, change = context.change
+        try await context.runtime.pool.transaction { tx in
+            guard try await files.delete(on: tx, storeID: storeID, kind: .levelPhoto, owner: id.text) else { throw APIError.notFound }
+            try await change.record(on: tx, store: storeID, event: "LevelPhotoWasRemoved", audit: "UpdateLevel", entity: "level", id: id,
+                                    payload: ["levelId": id.text])
         }
         return .emptyArray
     }

@@ -46,3 +46,66 @@ public enum LedgerFacing {
         )
     }
 }
+
+/// A customer's enrolment in the loyalty program (Okendo storefront, S7/S8).
+public struct LoyaltyEnrolment: Sendable, Hashable {
+    public let enrolledAt: Date?
+    public let channel: String?
+    public let birthDate: LocalDate?
+    public let fullName: String?
+    public let email: String?
+}
+
+extension LedgerFacing {
+    /// The enrolment of a live customer, nil when unknown.
+    public static func enrolment(on database: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> LoyaltyEnrolment? {
+        guard let row = try await database.query("""
+            SELECT enrolled_at, enrollment_channel, birth_date, nullif(trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')), '') AS full_name,
+                   email
+            FROM customers.customers WHERE store_id = \(storeID) AND id = \(customerID) AND status <> 'deleted'
+            """).firstRow else { return nil }
+        return LoyaltyEnrolment(
+            enrolledAt: try row.decode(Date?.self, "enrolled_at"), channel: try row.decode(String?.self, "enrollment_channel"),
+            birthDate: try row.decode(LocalDate?.self, "birth_date"), fullName: try row.decode(String?.self, "full_name"),
+            email: try row.decode(String?.self, "email")
+        )
+    }
+
+    /// Enrols a customer (S8) in the caller's transaction: sets the enrolment date, channel and accepted legal
+    /// policies version once, and appends `CustomerWasEnrolled`. Returns the enrolment date (the first one
+    /// when the customer was enrolled already) and whether this call enrolled them.
+    public static func enrol(
+        on database: some PostgresQueryable, storeID: UUID, customerID: UUID, channel: String, legalPoliciesVersion: String?, actor: Actor?
+    ) async throws -> (enrolledAt: Date, enrolledNow: Bool)? {
+        let updated = try await database.query("""
+            UPDATE customers.customers SET enrolled_at = now(), enrollment_channel = \(channel),
+                legal_policies_version = \(legalPoliciesVersion), updated_at = now(), version = version + 1
+            WHERE store_id = \(storeID) AND id = \(customerID) AND status <> 'deleted' AND enrolled_at IS NULL
+            RETURNING enrolled_at
+            """).firstRow
+        if let updated {
+            try await EventLog.append(try NewEvent(
+                storeID: storeID, aggregateType: "customer", aggregateID: customerID.uuidString.lowercased(), type: "CustomerWasEnrolled",
+                payload: ["customerId": customerID.uuidString.lowercased(), "enrollmentChannel": channel], actor: actor
+            ), on: database)
+            return (try updated.decode(Date.self, "enrolled_at"), true)
+        }
+        return try await enrolment(on: database, storeID: storeID, customerID: customerID)?.enrolledAt.map { ($0, false) }
+    }
+}
+
+/// The invitation a customer registered through (referrals).
+public struct LedgerInvitation: Sendable, Hashable {
+    public let id: UUID
+    public let referrerID: UUID
+}
+
+extension LedgerFacing {
+    /// The invitation whose recipient the customer is, nil when nobody invited them.
+    public static func invitation(on database: some PostgresQueryable, storeID: UUID, recipientID: UUID) async throws -> LedgerInvitation? {
+        try await database.query("""
+            SELECT id, referrer_id FROM customers.invitations WHERE store_id = \(storeID) AND recipient_id = \(recipientID)
+            ORDER BY created_at LIMIT 1
+            """).firstRow.map { LedgerInvitation(id: try $0.decode(UUID.self, "id"), referrerID: try $0.decode(UUID.self, "referrer_id")) }
+    }
+}

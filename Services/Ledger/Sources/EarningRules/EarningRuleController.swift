@@ -87,12 +87,14 @@ struct EarningRuleController {
         do {
             try await context.runtime.pool.transaction { tx in
                 try await EarningRuleRepository.save(on: tx, storeID: storeID, rule)
+                try await RuleCache.announce(storeID: storeID, on: tx)
                 try await EventLog.append(try NewEvent(
                     storeID: storeID, aggregateType: "earning_rule", aggregateID: rule.id.text,
                     type: created ? "EarningRuleWasCreated" : "EarningRuleWasUpdated",
                     payload: view(rule, [:]), actor: Actor(context.identity, ip: context.clientAddress)
                 ), on: tx)
             }
+            RuleCache.of(context.runtime).invalidate(storeID: storeID)
         } catch is EarningRuleRepository.DuplicateEventName {
             var errors = FormErrors(schema: EarningRuleForm.schema)
             errors.add("Earning rule with such event name already exist", at: "eventName")
@@ -116,12 +118,14 @@ struct EarningRuleController {
         let storeID = context.store.id
         try await context.runtime.pool.transaction { tx in
             guard try await EarningRuleRepository.setActive(on: tx, storeID: storeID, id: id, active: active) else { throw APIError.notFound }
+            try await RuleCache.announce(storeID: storeID, on: tx)
             try await EventLog.append(try NewEvent(
                 storeID: storeID, aggregateType: "earning_rule", aggregateID: id.text,
                 type: active ? "EarningRuleWasActivated" : "EarningRuleWasDeactivated", payload: ["earningRuleId": id.text],
                 actor: Actor(context.identity, ip: context.clientAddress)
             ), on: tx)
         }
+        RuleCache.of(context.runtime).invalidate(storeID: storeID)
         return .noContent
     }
 

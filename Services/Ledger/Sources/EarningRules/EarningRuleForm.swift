@@ -81,9 +81,17 @@ enum EarningRuleForm {
             }
             config.excludedLabels = labels(form["excludedLabels"])
             config.includedLabels = labels(form["includedLabels"])
-        case .event, .customEvent:
+        case .event:
             eventName = required(form, "eventName", &errors)
             config.pointsAmount = positive(form, "pointsAmount", &errors)
+        case .customEvent:
+            eventName = required(form, "eventName", &errors)
+            // A custom "points per value" rule (Okendo M5) has `pointValue` instead of a fixed amount.
+            if let value = form["pointValue"], !value.isBlank {
+                config.pointValue = positive(form, "pointValue", &errors)
+            } else {
+                config.pointsAmount = positive(form, "pointsAmount", &errors)
+            }
         case .referral:
             eventName = required(form, "eventName", &errors)
             if let name = eventName, !["register", "first_purchase", "every_purchase"].contains(name) { errors.add(invalidChoice, at: "eventName") }

@@ -47,8 +47,12 @@ enum EarningRuleRepository {
             .firstRow.map(rule)
     }
 
-    /// Active rules of these types (transactional rules for a transaction, events for an event).
-    static func active(on db: some PostgresQueryable, storeID: UUID, types: [RuleType]) async throws -> [EarningRule] {
+    /// Active rules of these types (transactional rules for a transaction, events for an event), from the
+    /// request's rule cache when it has one.
+    static func active(on db: some PostgresQueryable, storeID: UUID, types: [RuleType], useCache: Bool = true) async throws -> [EarningRule] {
+        if useCache, let cache = RuleCache.current {
+            return try await cache.activeRules(storeID: storeID, loadingOn: db).filter { types.contains($0.type) }
+        }
         let names = types.map(\.rawValue).joined(separator: ",")
         return try await db.query("""
             SELECT \(unsafeRaw: columns) FROM ledger.earning_rules

@@ -7,11 +7,13 @@ import ServiceKit
 enum AwardRefusal: Error {
     case limitExceeded
     case noRule
+    case valueRequired
 
     var apiError: APIError {
         switch self {
         case .limitExceeded: APIError.domain("limit exceeded")
         case .noRule: APIError.domain("event does not exist")
+        case .valueRequired: APIError.domain("value is required for a points per value rule")
         }
     }
 }
@@ -19,6 +21,34 @@ enum AwardRefusal: Error {
 /// Points for things customers do rather than buy: system events (sign-up, …), custom events, QR codes
 /// and geolocation check-ins (extensions §6.3, §6.4), with per-period usage limits (§6.5).
 enum EventAwards {
+    static let firstPurchaseEvent = "oloy.transaction.customer_first_transaction"
+
+    /// Referral rules (extensions §6.4) for an invited customer: for each side (`referred`, `referrer`) the
+    /// matching rule with the most points pays — the invited customer with comment `"<referrerId> customer
+    /// referral"`, the inviter with `"Referring customer <recipientId>"` — both transfers carrying the
+    /// invitation id. No status gate. Nothing happens for a customer nobody invited.
+    static func referral(on tx: PostgresSession, store: Store, recipient: LedgerCustomer, trigger: String, actor: Actor?) async throws {
+        guard let invitation = try await LedgerFacing.invitation(on: tx, storeID: store.id, recipientID: recipient.id) else { return }
+        let rules = try await EarningRuleRepository.active(on: tx, storeID: store.id, types: [.referral])
+            .filter { $0.eventName == trigger && $0.isActive(at: Date()) }
+        let settings = try await LedgerFacing.settings(on: tx, storeID: store.id, currency: store.currency)
+        for side in ["referred", "referrer"] {
+            let best = rules.filter { $0.config.rewardType == side || $0.config.rewardType == "both" }
+                .max { ($0.config.pointsAmount ?? .zero) < ($1.config.pointsAmount ?? .zero) }
+            guard let best, let points = best.config.pointsAmount, points.isPositive else { continue }
+            let referred = side == "referred"
+            try await PointsLedger.credit(
+                on: tx, storeID: store.id, customerID: referred ? recipient.id : invitation.referrerID, points: points,
+                origin: CreditOrigin(
+                    issuer: "system",
+                    comment: referred ? "\(invitation.referrerID.text) customer referral" : "Referring customer \(recipient.id.text)",
+                    earningRuleID: best.id, invitationID: invitation.id
+                ),
+                policy: settings, actor: actor
+            )
+        }
+    }
+
     /// A system event (`oloy.account.created`, …): the matching `event` rule with the most points wins.
     /// Sign-up skips the customer-status gate.
     static func systemEvent(
@@ -40,17 +70,18 @@ enum EventAwards {
 
     /// A custom event reported for a customer (C39): the matching rule with the most points, within its limit.
     static func customEvent(
-        on tx: PostgresSession, store: Store, customer: LedgerCustomer, eventName: String, actor: Actor?
+        on tx: PostgresSession, store: Store, customer: LedgerCustomer, eventName: String, value: Amount? = nil, actor: Actor?
     ) async throws -> Amount {
         let settings = try await LedgerFacing.settings(on: tx, storeID: store.id, currency: store.currency)
         guard settings.earningStatuses.contains(customer.status) else { throw AwardRefusal.noRule }
         let profile = try await CustomerDirectory.profile(on: tx, storeID: store.id, customer: customer)
         let winner = try await EarningRuleRepository.active(on: tx, storeID: store.id, types: [.customEvent])
             .filter { $0.eventName == eventName && $0.isActive(at: Date()) && $0.targets(profile) && $0.applies(toPOS: customer.posID) }
-            .max { ($0.config.pointsAmount ?? .zero) < ($1.config.pointsAmount ?? .zero) }
+            .max { points($0, value: value) < points($1, value: value) }
         guard let winner else { throw AwardRefusal.noRule }
+        if winner.config.pointValue != nil, value == nil { throw AwardRefusal.valueRequired }
         guard try await withinLimit(on: tx, storeID: store.id, rule: winner, customerID: customer.id) else { throw AwardRefusal.limitExceeded }
-        return try await pay(on: tx, store: store, rule: winner, customer: customer, settings: settings, actor: actor)
+        return try await pay(on: tx, store: store, rule: winner, customer: customer, settings: settings, points: points(winner, value: value), actor: actor)
     }
 
     /// A scanned QR code (L-12): every matching rule with that code (or just `ruleID`) within its limit.
@@ -110,10 +141,17 @@ enum EventAwards {
         return used < count
     }
 
+    /// A custom rule's points: its fixed amount, or `value × pointValue` for a points-per-value rule.
+    static func points(_ rule: EarningRule, value: Amount?) -> Amount {
+        if let pointValue = rule.config.pointValue { return (value ?? .zero).multiplied(by: pointValue) }
+        return rule.config.pointsAmount ?? .zero
+    }
+
     private static func pay(
-        on tx: PostgresSession, store: Store, rule: EarningRule, customer: LedgerCustomer, settings: LedgerSettings, actor: Actor?
+        on tx: PostgresSession, store: Store, rule: EarningRule, customer: LedgerCustomer, settings: LedgerSettings,
+        points fixed: Amount? = nil, actor: Actor?
     ) async throws -> Amount {
-        let points = rule.config.pointsAmount ?? .zero
+        let points = fixed ?? rule.config.pointsAmount ?? .zero
         try await EarningRuleRepository.recordUsage(on: tx, storeID: store.id, ruleID: rule.id, customerID: customer.id)
         guard points.isPositive else { return .zero }
         try await PointsLedger.credit(

@@ -26,7 +26,14 @@ enum PointsScheduler {
     /// One pass of both jobs; returns how many transfers were expired and unlocked.
     @discardableResult
     static func runOnce(pool: PostgresPool) async throws -> (expired: Int, unlocked: Int) {
-        (try await expireDue(pool: pool), try await unlockDue(pool: pool))
+        let result = (try await expireDue(pool: pool), try await unlockDue(pool: pool))
+        try await forgetIdempotencyKeys(pool: pool)
+        return result
+    }
+
+    /// Idempotency keys are kept for a day (decision ledger DESIGN §9).
+    static func forgetIdempotencyKeys(pool: PostgresPool) async throws {
+        try await pool.execute("DELETE FROM ledger.idempotency_keys WHERE created_at < now() - interval '24 hours'")
     }
 
     /// Expires every active credit whose `expiresAt` has passed (`expiresAt < now`).

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import ServiceKit
+import Synchronization
 
 /// A JSON value for event payloads: amounts stay exact numbers.
 indirect enum EventValue: Encodable, Sendable {
@@ -32,17 +33,61 @@ indirect enum EventValue: Encodable, Sendable {
 /// the customers library). Every payload names the customer as `customerId`; `availableBalance` is the
 /// spendable balance after the change.
 enum LedgerEvents {
+    /// Events collected by `batched(on:_:)` instead of being written one by one.
+    @TaskLocal static var batch: EventBatch?
+
     static func append(
         on db: some PostgresQueryable, storeID: UUID, customerID: UUID, type: String, payload: [String: EventValue], actor: Actor?,
         aggregate: String = "account", aggregateID: String? = nil
     ) async throws {
-        try await EventLog.append(
-            NewEvent(
-                storeID: storeID, aggregateType: aggregate, aggregateID: aggregateID ?? customerID.text, type: type,
-                payload: try JSONB(encoding: payload), actor: actor ?? .system
-            ),
-            on: db
+        let event = NewEvent(
+            storeID: storeID, aggregateType: aggregate, aggregateID: aggregateID ?? customerID.text, type: type,
+            payload: try JSONB(encoding: payload), actor: actor ?? .system
         )
+        if let batch {
+            batch.events.withLock { $0.append(event) }
+        } else {
+            try await EventLog.append(event, on: db)
+        }
+    }
+
+    /// Runs `body` collecting the events it appends, then writes them all, in order, with one statement in
+    /// the same transaction (the hot path of transaction registration: one round trip instead of three).
+    static func batched<Result>(on db: some PostgresQueryable, _ body: () async throws -> Result) async throws -> Result {
+        let batch = EventBatch()
+        let result = try await $batch.withValue(batch) { try await body() }
+        try await write(batch.events.withLock { $0 }, on: db)
+        return result
+    }
+
+    /// What `EventLog.append` does for one event, for several: insert, queue for every subscribed consumer,
+    /// wake the consumers at commit (their channel is `events_<consumer>`, as `EventConsumer` listens).
+    static func write(_ events: [NewEvent], on db: some PostgresQueryable) async throws {
+        guard events.count > 1 else {
+            if let event = events.first { try await EventLog.append(event, on: db) }
+            return
+        }
+        var rows: [SQL] = []
+        for event in events {
+            let actor = try event.actor.map { try JSONB(encoding: $0) }
+            rows.append("""
+                (\(event.storeID), \(event.aggregateType), \(event.aggregateID), \(event.type), \(event.payload)::jsonb, \(actor)::jsonb)
+                """)
+        }
+        try await db.execute("""
+            WITH appended AS (
+                INSERT INTO suite.events (store_id, aggregate_type, aggregate_id, type, payload, actor)
+                VALUES \(SQL.joined(rows, separator: ", "))
+                RETURNING id, type
+            ), queued AS (
+                INSERT INTO suite.event_queue (consumer, event_id)
+                SELECT subscription.consumer, appended.id
+                FROM suite.event_subscriptions subscription, appended
+                WHERE subscription.event_type = appended.type
+                RETURNING consumer
+            )
+            SELECT count(pg_notify('events_' || consumer, '')) FROM (SELECT DISTINCT consumer FROM queued) woken
+            """)
     }
 
     static func pointsAdded(
@@ -74,4 +119,9 @@ enum LedgerEvents {
             "points": .amount(points ?? transfer.value), "availableBalance": .amount(available),
         ], actor: actor)
     }
+}
+
+/// Events waiting to be written by `LedgerEvents.batched`.
+final class EventBatch: Sendable {
+    let events = Mutex<[NewEvent]>([])
 }

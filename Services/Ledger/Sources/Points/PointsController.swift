@@ -46,7 +46,7 @@ struct PointsController {
     }
 
     private func respond(_ query: FormValue, filter: TransferFilter, context: StoreContext) async throws -> Response {
-        let page = try Pagination(query, sortable: TransferRepository.sortable, defaultSort: "createdAt", defaultDirection: .descending)
+        let page = try Pagination(query, sortable: TransferRepository.sortable, defaultSort: "createdAt", defaultDirection: query["sort"]?.trimmedText == nil ? .descending : .ascending)
         let (items, total) = try await TransferRepository.list(on: context.runtime.pool, store: context.store, filter: filter, page: page)
         return try Response.json(ListEnvelope("transfers", items: items, total: total))
     }

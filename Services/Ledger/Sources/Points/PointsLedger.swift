@@ -313,6 +313,50 @@ enum PointsLedger {
         )
     }
 
+    /// Expires every active and pending credit of the customer ("reset points" at a periodic level
+    /// recalculation, extensions §7.2): one `PointsTransferHasBeenExpired` per transfer, then
+    /// `PointsHasBeenReset`. Returns how many points left the account.
+    @discardableResult
+    static func reset(on db: some PostgresQueryable, storeID: UUID, customerID: UUID, actor: Actor?) async throws -> Amount {
+        guard try await db.query("""
+            SELECT 1 FROM ledger.accounts WHERE store_id = \(storeID) AND customer_id = \(customerID) FOR UPDATE
+            """).firstRow != nil else { return .zero }
+        let rows = try await db.query("""
+            WITH target AS (
+                SELECT id, state, CASE WHEN state = 'pending' THEN value ELSE remaining END AS amount
+                FROM ledger.transfers
+                WHERE store_id = \(storeID) AND customer_id = \(customerID) AND type IN ('adding', 'p2p_adding')
+                  AND state IN ('active', 'pending')
+                FOR UPDATE
+            ), updated AS (
+                UPDATE ledger.transfers t SET state = 'expired', expired_at = now(), expired_amount = target.amount, remaining = 0
+                FROM target WHERE t.store_id = \(storeID) AND t.id = target.id
+                RETURNING t.id
+            )
+            SELECT target.id, target.state, target.amount, (SELECT count(*) FROM updated) AS updated FROM target ORDER BY target.id
+            """)
+        var fromAvailable = Amount.zero, fromLocked = Amount.zero
+        var expired: [(UUID, Amount)] = []
+        for row in rows {
+            let amount: Amount = try row["amount"]
+            if try row.decode(String.self, "state") == "pending" { fromLocked += amount } else { fromAvailable += amount }
+            expired.append((try row["id"], amount))
+        }
+        let balances = try await updateAccount(on: db, storeID: storeID, customerID: customerID, set: """
+            available = available - \(fromAvailable), locked = locked - \(fromLocked), expired = expired + \(fromAvailable + fromLocked)
+            """)
+        for (id, amount) in expired {
+            try await LedgerEvents.append(on: db, storeID: storeID, customerID: customerID, type: "PointsTransferHasBeenExpired", payload: [
+                "customerId": .string(customerID.text), "transferId": .string(id.text), "points": .amount(amount),
+                "availableBalance": .amount(balances.available),
+            ], actor: actor)
+        }
+        try await LedgerEvents.append(on: db, storeID: storeID, customerID: customerID, type: "PointsHasBeenReset", payload: [
+            "customerId": .string(customerID.text), "points": .amount(fromAvailable + fromLocked), "availableBalance": .amount(balances.available),
+        ], actor: actor)
+        return fromAvailable + fromLocked
+    }
+
     private static func updateAccount(on db: some PostgresQueryable, storeID: UUID, customerID: UUID, set: SQL) async throws -> Balances {
         let row = try await db.query("""
             UPDATE ledger.accounts SET \(set) WHERE store_id = \(storeID) AND customer_id = \(customerID) RETURNING available, locked

@@ -53,10 +53,9 @@ struct VerificationController {
                                  WHERE d.store_id = a.store_id AND d.customer_id = a.customer_id AND d.state = 'blocked'), 0) AS c_blocked
                 FROM ledger.accounts a WHERE a.store_id = \(storeID)
             )
-            SELECT customer_id, available, locked, blocked, c_available, c_remaining, c_locked, c_blocked,
-                   (SELECT count(*) FROM ledger.accounts WHERE store_id = \(storeID)) AS accounts,
-                   (SELECT count(*) FROM ledger.transfers WHERE store_id = \(storeID)) AS transfers
+            SELECT customer_id, available, locked, blocked, c_available, c_remaining, c_locked, c_blocked
             FROM computed
+            WHERE available <> c_available OR available <> c_remaining OR locked <> c_locked OR blocked <> c_blocked
             """)
         var drifts: [Drift] = []
         for row in rows {

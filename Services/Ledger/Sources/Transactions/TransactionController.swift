@@ -30,8 +30,10 @@ struct TransactionController {
         let input = try TransactionForm.read(try await context.input(from: request))
         let actor = Actor(context.identity, ip: context.clientAddress)
         do {
-            let transaction = try await context.runtime.pool.transaction { tx in
-                try await TransactionService.register(on: tx, store: context.store, transaction: input, actor: actor)
+            let transaction = try await RuleCache.$current.withValue(RuleCache.of(context.runtime)) {
+                try await context.runtime.pool.transaction { tx in
+                    try await TransactionService.register(on: tx, store: context.store, transaction: input, actor: actor)
+                }
             }
             return try Response.json(Registered(transactionId: transaction.id.text))
         } catch let refusal as TransactionRefusal {
@@ -95,7 +97,7 @@ struct TransactionController {
     }
 
     private func respond(_ query: FormValue, filter: TransactionFilter, context: StoreContext, seller: Bool = false) async throws -> Response {
-        let page = try Pagination(query, sortable: TransactionRepository.sortable, defaultSort: "purchaseDate", defaultDirection: .descending)
+        let page = try Pagination(query, sortable: TransactionRepository.sortable, defaultSort: "purchaseDate", defaultDirection: query["sort"]?.trimmedText == nil ? .descending : .ascending)
         let (items, total) = try await TransactionRepository.list(on: context.runtime.pool, storeID: context.store.id, filter: filter, page: page)
         let currency = try await currency(context)
         return try Response.json(ListEnvelope("transactions", items: items.map { TransactionView(transaction: $0, currency: currency, seller: seller) }, total: total))

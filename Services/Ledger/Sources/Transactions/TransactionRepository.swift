@@ -44,9 +44,12 @@ enum TransactionRepository {
         )
     }
 
-    static func insert(on db: some PostgresQueryable, storeID: UUID, _ t: Transaction, deliverySKUs: Set<String>) async throws {
+    /// Inserts the transaction; when it is assigned, returns the customer's totals before it (same round trip).
+    @discardableResult
+    static func insert(on db: some PostgresQueryable, storeID: UUID, _ t: Transaction, deliverySKUs: Set<String>) async throws -> Totals? {
         do {
-            try await db.execute("""
+            let rows = try await db.query("""
+                WITH inserted AS (
                 INSERT INTO ledger.transactions (store_id, id, document_number, document_type, purchase_date, purchase_place,
                     revised_document, revised_transaction_id, pos_id, customer_id, assigned_at, gross_value, gross_without_delivery,
                     delivery_skus, customer_data, items, labels, points_earned, external_order_id)
@@ -55,7 +58,13 @@ enum TransactionRepository {
                     \(t.grossWithoutDelivery), \(EarningRuleRepository.textArray(deliverySKUs.sorted()))::text[],
                     \(try JSONB(encoding: t.customerData))::jsonb, \(try JSONB(encoding: t.items))::jsonb,
                     \(try JSONB(encoding: t.labels))::jsonb, \(t.pointsEarned), \(t.externalOrderID))
+                RETURNING id
+                )
+                SELECT (SELECT count(*) FROM inserted) AS inserted, \(unsafeRaw: Totals.columns)
+                FROM ledger.transactions WHERE store_id = \(storeID) AND customer_id = \(t.customerID)
                 """)
+            guard t.customerID != nil, let row = rows.firstRow else { return nil }
+            return try Totals(row: row)
         } catch let error as PostgresError where error.isUniqueViolation {
             throw DuplicateDocument()
         }
@@ -126,19 +135,51 @@ enum TransactionRepository {
         return (items, try await db.query("SELECT count(*) FROM ledger.transactions WHERE \(condition)").scalar(Int.self))
     }
 
-    /// The customer's totals for `CustomerWasAssignedToTransaction` (returns subtract their value).
-    static func totals(on db: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> [String: EventValue] {
-        let row = try await db.query("""
-            SELECT count(*) FILTER (WHERE document_type = 'sell') AS count,
-                   coalesce(sum(CASE WHEN document_type = 'sell' THEN gross_value ELSE -gross_value END), 0) AS amount,
-                   coalesce(sum(CASE WHEN document_type = 'sell' THEN gross_without_delivery ELSE -gross_without_delivery END), 0) AS without,
-                   max(purchase_date) AS last
-            FROM ledger.transactions WHERE store_id = \(storeID) AND customer_id = \(customerID)
-            """).firstRow.orThrow(APIError.notFound)
-        return [
-            "transactionsCount": .int(try row["count"]), "transactionsAmount": .amount(try row["amount"]),
-            "transactionsAmountWithoutDeliveryCosts": .amount(try row["without"]), "amountExcludedForLevel": .amount(.zero),
-            "lastTransactionDate": .optional((try row.decode(Date?.self, "last")).map(Timestamp.iso)),
-        ]
+    /// A customer's transaction totals (returns subtract their value).
+    struct Totals: Sendable {
+        static let columns = """
+            count(*) FILTER (WHERE document_type = 'sell') AS count,
+            coalesce(sum(CASE WHEN document_type = 'sell' THEN gross_value ELSE -gross_value END), 0) AS amount,
+            coalesce(sum(CASE WHEN document_type = 'sell' THEN gross_without_delivery ELSE -gross_without_delivery END), 0) AS without,
+            max(purchase_date) AS last
+            """
+        var count = 0
+        var amount = Amount.zero
+        var withoutDelivery = Amount.zero
+        var last: Date?
+
+        init() {}
+
+        init(row: PostgresRow) throws {
+            count = try row["count"]
+            amount = try row["amount"]
+            withoutDelivery = try row["without"]
+            last = try row["last"]
+        }
+
+        /// The totals once `transaction` counts too.
+        func adding(_ transaction: Transaction) -> Totals {
+            var totals = self
+            let sign: Amount = transaction.isReturn ? -1 : 1
+            if !transaction.isReturn { totals.count += 1 }
+            totals.amount += transaction.grossValue.multiplied(by: sign)
+            totals.withoutDelivery += transaction.grossWithoutDelivery.multiplied(by: sign)
+            totals.last = max(last ?? transaction.purchaseDate, transaction.purchaseDate)
+            return totals
+        }
+
+        var payload: [String: EventValue] {
+            [
+                "transactionsCount": .int(count), "transactionsAmount": .amount(amount),
+                "transactionsAmountWithoutDeliveryCosts": .amount(withoutDelivery), "amountExcludedForLevel": .amount(.zero),
+                "lastTransactionDate": .optional(last.map(Timestamp.iso)),
+            ]
+        }
+    }
+
+    /// The customer's totals for `CustomerWasAssignedToTransaction`.
+    static func totals(on db: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> Totals {
+        try await db.query("SELECT \(unsafeRaw: Totals.columns) FROM ledger.transactions WHERE store_id = \(storeID) AND customer_id = \(customerID)")
+            .firstRow.map(Totals.init(row:)) ?? Totals()
     }
 }

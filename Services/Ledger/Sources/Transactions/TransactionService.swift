@@ -30,8 +30,17 @@ enum TransactionRefusal: Error {
 /// Everything of one registration happens in the caller's single database transaction.
 enum TransactionService {
     /// Registers a transaction: stores it, matches a customer by the customer data (store priority), and
-    /// when one matches, assigns it and awards (sale) or reverses (return) points.
+    /// when one matches, assigns it and awards (sale) or reverses (return) points. A matched sale is stored
+    /// already assigned with its points, and its events are written together: few round trips on the hot path.
     static func register(
+        on tx: PostgresSession, store: Store, transaction input: Transaction, actor: Actor?
+    ) async throws -> Transaction {
+        try await LedgerEvents.batched(on: tx) {
+            try await registerBatched(on: tx, store: store, transaction: input, actor: actor)
+        }
+    }
+
+    private static func registerBatched(
         on tx: PostgresSession, store: Store, transaction input: Transaction, actor: Actor?
     ) async throws -> Transaction {
         let settings = try await LedgerFacing.settings(on: tx, storeID: store.id, currency: store.currency)
@@ -50,8 +59,23 @@ enum TransactionService {
             transaction.revisedTransactionID = sale?.id
             if let sale, let owner = sale.customerID, let customer, owner != customer.id { throw TransactionRefusal.returnOfAnotherCustomer }
         }
+        var earning: TransactionEvaluator.Result?
+        var purchaseRules: [EarningRule]?
+        if let customer {
+            transaction.customerID = customer.id
+            transaction.assignedAt = Date()
+            if !transaction.isReturn, settings.earningStatuses.contains(customer.status) {
+                let evaluated = try await evaluate(
+                    on: tx, storeID: store.id, transaction: transaction, customer: customer, settings: settings, alsoReading: [.event, .referral]
+                )
+                earning = evaluated.result
+                purchaseRules = evaluated.others
+                transaction.pointsEarned = evaluated.result.points
+            }
+        }
+        let priorTotals: TransactionRepository.Totals?
         do {
-            try await TransactionRepository.insert(on: tx, storeID: store.id, transaction, deliverySKUs: settings.deliverySKUs)
+            priorTotals = try await TransactionRepository.insert(on: tx, storeID: store.id, transaction, deliverySKUs: settings.deliverySKUs)
         } catch is TransactionRepository.DuplicateDocument {
             throw TransactionRefusal.duplicateDocument
         }
@@ -59,9 +83,18 @@ enum TransactionService {
             "transactionId": .string(transaction.id.text), "posId": .optional(transaction.posID?.text), "grossValue": .amount(transaction.grossValue),
             "documentType": .string(transaction.documentType), "documentNumber": .string(transaction.documentNumber),
         ], actor: actor, aggregate: "transaction", aggregateID: transaction.id.text)
-        if let customer {
-            transaction = try await assign(on: tx, store: store, transaction: transaction, customer: customer, settings: settings, sale: sale, actor: actor)
+        guard let customer else { return transaction }
+        if transaction.isReturn {
+            if let sale { try await revoke(on: tx, storeID: store.id, returned: transaction, sale: sale, customerID: customer.id, actor: actor) }
+        } else if let earning, earning.points.isPositive {
+            try await PointsLedger.credit(
+                on: tx, storeID: store.id, customerID: customer.id, points: earning.points,
+                origin: CreditOrigin(issuer: "system", comment: earning.comment, transactionID: transaction.id), policy: settings, actor: actor
+            )
         }
+        let totals = (priorTotals ?? .init()).adding(transaction)
+        try await purchaseEvents(on: tx, store: store, transaction: transaction, customer: customer, totals: totals, rules: purchaseRules, actor: actor)
+        try await assignedEvent(on: tx, storeID: store.id, transaction: transaction, customerID: customer.id, totals: totals, actor: actor)
         return transaction
     }
 
@@ -87,8 +120,36 @@ enum TransactionService {
             transaction.pointsEarned = try await award(on: tx, store: store, transaction: transaction, customer: customer, settings: settings, actor: actor)
         }
         let totals = try await TransactionRepository.totals(on: tx, storeID: store.id, customerID: customer.id)
-        try await LedgerEvents.append(on: tx, storeID: store.id, customerID: customer.id, type: "CustomerWasAssignedToTransaction", payload: [
-            "customerId": .string(customer.id.text), "transactionId": .string(transaction.id.text),
+        try await purchaseEvents(on: tx, store: store, transaction: transaction, customer: customer, totals: totals, rules: nil, actor: actor)
+        try await assignedEvent(on: tx, storeID: store.id, transaction: transaction, customerID: customer.id, totals: totals, actor: actor)
+        return transaction
+    }
+
+    /// What a sale fires besides its own points: the event rule of the customer's first transaction
+    /// (extensions §6.3) and the referral rules `first_purchase` / `every_purchase` (§6.4). `rules` are the
+    /// store's active event and referral rules when already read (nil: read them here).
+    private static func purchaseEvents(
+        on tx: PostgresSession, store: Store, transaction: Transaction, customer: LedgerCustomer, totals: TransactionRepository.Totals,
+        rules known: [EarningRule]?, actor: Actor?
+    ) async throws {
+        guard !transaction.isReturn else { return }
+        let rules: [EarningRule]
+        if let known { rules = known } else { rules = try await EarningRuleRepository.active(on: tx, storeID: store.id, types: [.event, .referral]) }
+        let first = totals.count == 1
+        if first, rules.contains(where: { $0.type == .event && $0.eventName == EventAwards.firstPurchaseEvent }) {
+            _ = try await EventAwards.systemEvent(on: tx, store: store, customer: customer, eventName: EventAwards.firstPurchaseEvent, actor: actor)
+        }
+        let trigger = first ? "first_purchase" : "every_purchase"
+        if rules.contains(where: { $0.type == .referral && $0.eventName == trigger }) {
+            try await EventAwards.referral(on: tx, store: store, recipient: customer, trigger: trigger, actor: actor)
+        }
+    }
+
+    private static func assignedEvent(
+        on tx: PostgresSession, storeID: UUID, transaction: Transaction, customerID: UUID, totals: TransactionRepository.Totals, actor: Actor?
+    ) async throws {
+        try await LedgerEvents.append(on: tx, storeID: storeID, customerID: customerID, type: "CustomerWasAssignedToTransaction", payload: [
+            "customerId": .string(customerID.text), "transactionId": .string(transaction.id.text),
             "documentType": .string(transaction.documentType), "grossValue": .amount(transaction.grossValue),
             "grossValueWithoutDeliveryCosts": .amount(transaction.grossWithoutDelivery), "amountExcludedForLevel": .amount(.zero),
             "purchaseDate": .string(Timestamp.iso(transaction.purchaseDate)), "posId": .optional(transaction.posID?.text),
@@ -99,9 +160,8 @@ enum TransactionService {
                     "labels": .array(item.labels.map { .object(["key": .string($0.key), "value": .string($0.value)]) }),
                 ])
             }),
-            "totals": .object(totals),
+            "totals": .object(totals.payload),
         ], actor: actor, aggregate: "transaction", aggregateID: transaction.id.text)
-        return transaction
     }
 
     /// Points of a sale by the store's transactional rules (extensions §6.2), credited as one transfer.
@@ -122,9 +182,26 @@ enum TransactionService {
     static func evaluate(
         on db: some PostgresQueryable, storeID: UUID, transaction: Transaction, customer: LedgerCustomer?, settings: LedgerSettings
     ) async throws -> TransactionEvaluator.Result {
-        let rules = try await EarningRuleRepository.active(
-            on: db, storeID: storeID, types: RuleType.allCases.filter { $0.transactionPriority != nil }
-        )
+        try await evaluate(on: db, storeID: storeID, transaction: transaction, customer: customer, settings: settings, alsoReading: []).result
+    }
+
+    /// The points of a transaction by the store's transactional rules, and the active rules of `others`
+    /// types read in the same query (the event and referral rules of the purchase events that follow).
+    static func evaluate(
+        on db: some PostgresQueryable, storeID: UUID, transaction: Transaction, customer: LedgerCustomer?, settings: LedgerSettings,
+        alsoReading others: [RuleType]
+    ) async throws -> (result: TransactionEvaluator.Result, others: [EarningRule]) {
+        let types = RuleType.allCases.filter { $0.transactionPriority != nil } + others
+        let all = try await EarningRuleRepository.active(on: db, storeID: storeID, types: types)
+        let rules = all.filter { $0.type.transactionPriority != nil }
+        let rest = all.filter { others.contains($0.type) }
+        return (try await evaluateRules(rules, on: db, storeID: storeID, transaction: transaction, customer: customer, settings: settings), rest)
+    }
+
+    private static func evaluateRules(
+        _ rules: [EarningRule], on db: some PostgresQueryable, storeID: UUID, transaction: Transaction, customer: LedgerCustomer?,
+        settings: LedgerSettings
+    ) async throws -> TransactionEvaluator.Result {
         guard !rules.isEmpty else { return .init(points: .zero, ruleNames: [], ruleIDs: []) }
         var profile = CustomerProfile(id: customer?.id ?? UUID(), levelID: customer?.levelID)
         if let customer, rules.contains(where: { !$0.segments.isEmpty }) {
