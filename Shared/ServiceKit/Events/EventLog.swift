@@ -106,6 +106,36 @@ public enum EventLog {
         return try rows.scalar(Int64.self)
     }
 
+    /// Appends several events in one statement (in the order given), queues each for its subscribers and
+    /// wakes them (at commit): one round trip however many events a change produces.
+    public static func append(contentsOf events: [NewEvent], on database: some PostgresQueryable) async throws {
+        guard events.count > 1 else {
+            if let event = events.first { try await append(event, on: database) }
+            return
+        }
+        var rows: [SQL] = []
+        for event in events {
+            let actor = try event.actor.map { try JSONB(encoding: $0) }
+            rows.append("""
+                (\(event.storeID), \(event.aggregateType), \(event.aggregateID), \(event.type), \(event.payload)::jsonb, \(actor)::jsonb)
+                """)
+        }
+        try await database.execute("""
+            WITH appended AS (
+                INSERT INTO suite.events (store_id, aggregate_type, aggregate_id, type, payload, actor)
+                VALUES \(SQL.joined(rows, separator: ", "))
+                RETURNING id, type
+            ), queued AS (
+                INSERT INTO suite.event_queue (consumer, event_id)
+                SELECT subscription.consumer, appended.id
+                FROM suite.event_subscriptions subscription, appended
+                WHERE subscription.event_type = appended.type
+                RETURNING consumer
+            )
+            SELECT count(pg_notify(\(EventConsumer.channelPrefix) || consumer, '')) FROM (SELECT DISTINCT consumer FROM queued) woken
+            """)
+    }
+
     /// Reads events for the event API: newest-first or from a cursor.
     public static func events(on database: some PostgresQueryable, where condition: SQL, limit: Int) async throws -> [StoredEvent] {
         try await database.query("SELECT \(unsafeRaw: StoredEvent.columns) FROM suite.events e WHERE \(condition) ORDER BY e.id LIMIT \(limit)")

@@ -60,34 +60,9 @@ enum LedgerEvents {
         return result
     }
 
-    /// What `EventLog.append` does for one event, for several: insert, queue for every subscribed consumer,
-    /// wake the consumers at commit (their channel is `events_<consumer>`, as `EventConsumer` listens).
+    /// Appends the collected events in one round trip.
     static func write(_ events: [NewEvent], on db: some PostgresQueryable) async throws {
-        guard events.count > 1 else {
-            if let event = events.first { try await EventLog.append(event, on: db) }
-            return
-        }
-        var rows: [SQL] = []
-        for event in events {
-            let actor = try event.actor.map { try JSONB(encoding: $0) }
-            rows.append("""
-                (\(event.storeID), \(event.aggregateType), \(event.aggregateID), \(event.type), \(event.payload)::jsonb, \(actor)::jsonb)
-                """)
-        }
-        try await db.execute("""
-            WITH appended AS (
-                INSERT INTO suite.events (store_id, aggregate_type, aggregate_id, type, payload, actor)
-                VALUES \(SQL.joined(rows, separator: ", "))
-                RETURNING id, type
-            ), queued AS (
-                INSERT INTO suite.event_queue (consumer, event_id)
-                SELECT subscription.consumer, appended.id
-                FROM suite.event_subscriptions subscription, appended
-                WHERE subscription.event_type = appended.type
-                RETURNING consumer
-            )
-            SELECT count(pg_notify('events_' || consumer, '')) FROM (SELECT DISTINCT consumer FROM queued) woken
-            """)
+        try await EventLog.append(contentsOf: events, on: db)
     }
 
     static func pointsAdded(
