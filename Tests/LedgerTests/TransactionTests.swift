@@ -39,6 +39,21 @@ extension LedgerAPI {
         return try await admin(.post, "/api/\(store)/transaction", form: form, headers: headers)
     }
 
+    /// Customers whose kept totals (`ledger.customer_totals`) differ from their transactions summed afresh.
+    func totalsDrift() async throws -> Int {
+        try await pool.query("""
+            SELECT count(*) FROM ledger.customer_totals ct
+            FULL JOIN (SELECT store_id, customer_id, count(*) FILTER (WHERE document_type = 'sell') AS n,
+                              sum(CASE WHEN document_type = 'sell' THEN gross_value ELSE -gross_value END) AS amount,
+                              sum(CASE WHEN document_type = 'sell' THEN gross_without_delivery ELSE -gross_without_delivery END) AS without,
+                              max(purchase_date) AS last
+                       FROM ledger.transactions WHERE customer_id IS NOT NULL GROUP BY 1, 2) fresh
+              ON fresh.store_id = ct.store_id AND fresh.customer_id = ct.customer_id
+            WHERE ct.transactions_count IS DISTINCT FROM fresh.n OR ct.transactions_amount IS DISTINCT FROM fresh.amount
+               OR ct.amount_without_delivery IS DISTINCT FROM fresh.without OR ct.last_purchase_date IS DISTINCT FROM fresh.last
+            """).scalar(Int.self)
+    }
+
     func transaction(_ id: String) async throws -> [String: Any] {
         try await admin(.get, "/api/DEFAULT/transaction/\(id)").object()
     }
@@ -129,6 +144,7 @@ struct TransactionTests {
             #expect(status["transactionsCount"] as? Int == 1)
             #expect(number(status["transactionsAmount"]) == "-10")
             #expect(try await api.verify()["consistent"] as? Bool == true)
+            #expect(try await api.totalsDrift() == 0)
         }
     }
 
@@ -186,6 +202,10 @@ struct TransactionTests {
             let pos = try await api.send(.post, "/api/DEFAULT/pos/transaction/customer/assign", token: seller, form: "assign[transactionDocumentNumber]=999&assign[customerPhoneNumber]=333333")
             #expect(pos.status == .ok, "\(pos.text)")
             #expect(try await api.available(customer) == 14)
+            let status = try await api.status(customer)
+            #expect(status["transactionsCount"] as? Int == 3)
+            #expect(number(status["transactionsAmount"]) == "7")
+            #expect(try await api.totalsDrift() == 0)
 
             let mine = try await api.send(.get, "/api/DEFAULT/customer/transaction", token: token).object()
             #expect(mine["total"] as? Int == 3)

@@ -39,12 +39,10 @@ struct CustomerStatusView: Encodable, Sendable {
             SELECT coalesce(a.available, 0) AS available, coalesce(a.p2p_received, 0) AS p2p, coalesce(a.earned, 0) AS earned,
                    coalesce(a.spent, 0) AS spent, coalesce(a.expired, 0) AS expired, coalesce(a.locked, 0) AS locked,
                    coalesce(a.blocked, 0) AS blocked,
-                   (SELECT count(*) FROM ledger.transactions t
-                    WHERE t.store_id = \(store.id) AND t.customer_id = \(customerID) AND t.document_type = 'sell') AS count,
-                   (SELECT coalesce(sum(CASE WHEN t.document_type = 'sell' THEN t.gross_value ELSE -t.gross_value END), 0)
-                    FROM ledger.transactions t WHERE t.store_id = \(store.id) AND t.customer_id = \(customerID)) AS amount
+                   coalesce(ct.transactions_count, 0) AS count, coalesce(ct.transactions_amount, 0) AS amount
             FROM (SELECT 1) one
             LEFT JOIN ledger.accounts a ON a.store_id = \(store.id) AND a.customer_id = \(customerID)
+            LEFT JOIN ledger.customer_totals ct ON ct.store_id = \(store.id) AND ct.customer_id = \(customerID)
             """).firstRow.orThrow(APIError.notFound)
         let breakdown = try await db.query("""
             SELECT to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(remaining) AS points

@@ -61,7 +61,8 @@ enum TransactionRepository {
                 RETURNING id
                 )
                 SELECT (SELECT count(*) FROM inserted) AS inserted, \(unsafeRaw: Totals.columns)
-                FROM ledger.transactions WHERE store_id = \(storeID) AND customer_id = \(t.customerID)
+                FROM (SELECT 1) one
+                LEFT JOIN ledger.customer_totals ct ON ct.store_id = \(storeID) AND ct.customer_id = \(t.customerID)
                 """)
             guard t.customerID != nil, let row = rows.firstRow else { return nil }
             return try Totals(row: row)
@@ -138,10 +139,8 @@ enum TransactionRepository {
     /// A customer's transaction totals (returns subtract their value).
     struct Totals: Sendable {
         static let columns = """
-            count(*) FILTER (WHERE document_type = 'sell') AS count,
-            coalesce(sum(CASE WHEN document_type = 'sell' THEN gross_value ELSE -gross_value END), 0) AS amount,
-            coalesce(sum(CASE WHEN document_type = 'sell' THEN gross_without_delivery ELSE -gross_without_delivery END), 0) AS without,
-            max(purchase_date) AS last
+            coalesce(ct.transactions_count, 0) AS count, coalesce(ct.transactions_amount, 0) AS amount,
+            coalesce(ct.amount_without_delivery, 0) AS without, ct.last_purchase_date AS last
             """
         var count = 0
         var amount = Amount.zero
@@ -179,7 +178,10 @@ enum TransactionRepository {
 
     /// The customer's totals for `CustomerWasAssignedToTransaction`.
     static func totals(on db: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> Totals {
-        try await db.query("SELECT \(unsafeRaw: Totals.columns) FROM ledger.transactions WHERE store_id = \(storeID) AND customer_id = \(customerID)")
+        try await db.query("""
+            SELECT \(unsafeRaw: Totals.columns) FROM (SELECT 1) one
+            LEFT JOIN ledger.customer_totals ct ON ct.store_id = \(storeID) AND ct.customer_id = \(customerID)
+            """)
             .firstRow.map(Totals.init(row:)) ?? Totals()
     }
 }
