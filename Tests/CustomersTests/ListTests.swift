@@ -57,6 +57,25 @@ struct ListTests {
         }
     }
 
+    @Test func theUnfilteredTotalFollowsRegistrationsAndDeletions() async throws {
+        try await CustomersAPI.run { api in
+            var ids: [UUID] = []
+            for index in 1...3 { ids.append(try await api.register(email: "t\(index)@example.com")) }
+            #expect(try await api.admin(.get, "/api/DEFAULT/admin/customer").object()["total"] as? Int == 3)
+            #expect(try await api.admin(.delete, "/api/DEFAULT/customer/\(ids[0].text)").status == .noContent)
+            #expect(try await api.admin(.get, "/api/DEFAULT/admin/customer").object()["total"] as? Int == 2)
+            #expect(try await api.admin(.get, "/api/DEFAULT/customer?email=t").object()["total"] as? Int == 2)
+            // The kept counts equal a fresh count in every store.
+            let drift = try await api.pool.query("""
+                SELECT count(*) FROM customers.store_customer_counts counts
+                FULL JOIN (SELECT store_id, count(*) AS live FROM customers.customers WHERE status <> 'deleted' GROUP BY 1) fresh
+                  ON fresh.store_id = counts.store_id
+                WHERE coalesce(counts.live, 0) <> coalesce(fresh.live, 0)
+                """).scalar(Int.self)
+            #expect(drift == 0)
+        }
+    }
+
     @Test func rangeAndLabelFilters() async throws {
         try await CustomersAPI.run { api in
             let a = try await api.register(email: "r1@example.com", extra: "&customer[labels]=vip:gold")

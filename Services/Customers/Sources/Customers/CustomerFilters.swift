@@ -13,6 +13,8 @@ import ServiceKit
 /// customer (with that value when one is given).
 struct CustomerFilters: Sendable {
     let condition: SQL
+    /// No filter was given: the list's total is the store's live customer count.
+    let isEmpty: Bool
 
     /// Sort names → SQL (both spellings of the transaction count, decision customers A5).
     static let sortable = [
@@ -23,6 +25,12 @@ struct CustomerFilters: Sendable {
         "averageTransactionAmount": "c.average_transaction_amount", "lastTransactionDate": "c.last_transaction_date",
         "birthDate": "c.birth_date", "gender": "c.gender", "active": "c.status", "levelId": "c.level_id",
     ]
+
+    /// A condition of the caller's own (the customers of a level, of a segment).
+    init(condition: SQL) {
+        self.condition = condition
+        isEmpty = false
+    }
 
     init(_ query: FormValue, labels allowLabels: Bool) throws {
         var parts: [SQL] = []
@@ -48,6 +56,7 @@ struct CustomerFilters: Sendable {
         }
         if allowLabels, let labels = query["labels"] { parts += try Self.labels(labels) }
         condition = parts.isEmpty ? "true" : SQL.joined(parts, separator: " AND ")
+        isEmpty = parts.isEmpty
     }
 
     private static func text(_ column: String, _ value: String, strict: Bool, caseless: Bool) -> SQL {
@@ -94,22 +103,37 @@ struct CustomerFilters: Sendable {
 extension CustomerRepository {
     /// A page of live customers matching the filters, and how many match in all.
     func list(
+        on database: some PostgresQueryable, storeID: UUID, filters: CustomerFilters, page: Pagination
+    ) async throws -> (customers: [CustomerRecord], total: Int) {
+        let condition: SQL = "c.store_id = \(storeID) AND c.status <> 'deleted' AND \(filters.condition)"
+        let customers = try await select(on: database, where: condition, order: page.orderAndLimit(tieBreaker: "c.id"))
+        return (customers, try await total(on: database, storeID: storeID, filters: filters, condition: condition))
+    }
+
+    func list(
         on database: some PostgresQueryable, storeID: UUID, filters: SQL, page: Pagination
     ) async throws -> (customers: [CustomerRecord], total: Int) {
-        let condition: SQL = "c.store_id = \(storeID) AND c.status <> 'deleted' AND \(filters)"
-        let customers = try await select(on: database, where: condition, order: page.orderAndLimit(tieBreaker: "c.id"))
-        let total = try await database.query("SELECT count(*) FROM customers.customers c WHERE \(condition)").scalar(Int.self)
-        return (customers, total)
+        try await list(on: database, storeID: storeID, filters: CustomerFilters(condition: filters), page: page)
+    }
+
+    /// How many customers match. Unfiltered, that is the store's live count kept by triggers (migration
+    /// 0005), not a count over every customer of the store.
+    private func total(on database: some PostgresQueryable, storeID: UUID, filters: CustomerFilters, condition: SQL) async throws -> Int {
+        if filters.isEmpty {
+            return try await database.query("""
+                SELECT coalesce((SELECT live FROM customers.store_customer_counts WHERE store_id = \(storeID)), 0) AS live
+                """).scalar(Int.self)
+        }
+        return try await database.query("SELECT count(*) FROM customers.customers c WHERE \(condition)").scalar(Int.self)
     }
 
     /// The next `limit` live customers after `cursor` by id (the scroll API): no result window.
     func scroll(
-        on database: some PostgresQueryable, storeID: UUID, filters: SQL, after cursor: UUID?, limit: Int
+        on database: some PostgresQueryable, storeID: UUID, filters: CustomerFilters, after cursor: UUID?, limit: Int
     ) async throws -> (customers: [CustomerRecord], total: Int) {
-        let condition: SQL = "c.store_id = \(storeID) AND c.status <> 'deleted' AND \(filters)"
+        let condition: SQL = "c.store_id = \(storeID) AND c.status <> 'deleted' AND \(filters.condition)"
         let page: SQL = if let cursor { "\(condition) AND c.id > \(cursor)" } else { condition }
         let customers = try await select(on: database, where: page, order: SQL(" ORDER BY c.id LIMIT \(limit)"))
-        let total = try await database.query("SELECT count(*) FROM customers.customers c WHERE \(condition)").scalar(Int.self)
-        return (customers, total)
+        return (customers, try await total(on: database, storeID: storeID, filters: filters, condition: condition))
     }
 }

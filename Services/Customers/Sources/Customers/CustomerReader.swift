@@ -34,14 +34,14 @@ struct CustomerReader: Sendable {
                 throw APIError.badRequest("perPage must be a positive integer")
             }
             let cursor = scroll.trimmedText.flatMap(ScrollCursor.decode)
-            let (items, total) = try await customers.scroll(on: database, storeID: store.id, filters: filters.condition, after: cursor, limit: perPage)
+            let (items, total) = try await customers.scroll(on: database, storeID: store.id, filters: filters, after: cursor, limit: perPage)
             let next = items.last.map { ScrollCursor.encode($0.id) } ?? scroll.trimmedText ?? ""
             return CustomerList(
                 customers: items.map { CustomerView($0, shape: .list, currency: program.currency, locale: locale) }, total: total, scrollId: next
             )
         }
         let page = try Pagination(query, sortable: CustomerFilters.sortable, defaultSort: "createdAt", defaultDirection: .descending)
-        let (items, total) = try await customers.list(on: database, storeID: store.id, filters: filters.condition, page: page)
+        let (items, total) = try await customers.list(on: database, storeID: store.id, filters: filters, page: page)
         return CustomerList(customers: items.map { CustomerView($0, shape: .list, currency: program.currency, locale: locale) }, total: total, scrollId: nil)
     }
 }
