@@ -20,7 +20,8 @@ struct SegmentCriteriaTests {
         let recent: UUID
         /// Deactivated, with `loyal`'s data: matches no criterion but `customer_list`.
         let blocked: UUID
-        /// Active, no sales, registered two years ago the day after tomorrow.
+        /// Active, no sales, registered two years ago the day after tomorrow; a birthday today known without a
+        /// year (as the storefront's S11 stores it).
         let veteran: UUID
         let mainPos: UUID
         let otherPos: UUID
@@ -59,7 +60,13 @@ struct SegmentCriteriaTests {
             WHERE id = \(recent)
             """)
         try await api.pool.execute("""
-            UPDATE customers.customers SET created_at = current_date - interval '2 years' + interval '2 days' WHERE id = \(veteran)
+            UPDATE customers.customers SET created_at = current_date - interval '2 years' + interval '2 days',
+                birthday_month = extract(month FROM current_date), birthday_day = extract(day FROM current_date)
+            WHERE id = \(veteran)
+            """)
+        try await api.pool.execute("""
+            UPDATE customers.customers SET birthday_month = extract(month FROM birth_date), birthday_day = extract(day FROM birth_date)
+            WHERE birth_date IS NOT NULL
             """)
         return Shoppers(loyal: loyal, recent: recent, blocked: blocked, veteran: veteran, mainPos: mainPos, otherPos: otherPos)
     }
@@ -79,7 +86,7 @@ struct SegmentCriteriaTests {
                 (#"{"type":"purchase_period","fromDate":"2020-06-01T00:00:00","toDate":"2020-06-16T00:00:00"}"#, [s.loyal]),
                 (#"{"type":"purchase_period","fromDate":"2021-01-01T00:00:00","toDate":"2021-12-31T00:00:00"}"#, []),
                 (#"{"type":"last_purchase_n_days_before","days":7}"#, [s.recent]),
-                (#"{"type":"anniversary","anniversaryType":"birthday","days":1}"#, [s.loyal]),
+                (#"{"type":"anniversary","anniversaryType":"birthday","days":1}"#, [s.loyal, s.veteran]),
                 (#"{"type":"anniversary","anniversaryType":"registration","days":1}"#, registeredToday),
                 (#"{"type":"anniversary","anniversaryType":"registration","days":3}"#, registeredToday.union([s.veteran])),
                 (#"{"type":"bought_skus","skuIds":["sku-a"]}"#, [s.loyal]),
