@@ -46,6 +46,12 @@ struct OkendoTests {
             #expect(profile["namespace"] as? String == "okendo-general")
             let given = (profile["properties"] as? [[String: Any]])?.first { $0["name"] as? String == "Given Name" }
             #expect(given?["value"] as? String == "Jane" && given?["valueType"] as? String == "string")
+            // The profile names the country as M11 does, and carries the province.
+            let properties = Dictionary(uniqueKeysWithValues: ((profile["properties"] as? [[String: Any]]) ?? []).compactMap { property in
+                (property["name"] as? String).map { ($0, property["value"] as? String) }
+            })
+            #expect(properties["Country"] == "Australia" && properties["Province"] == "NSW")
+            #expect(((profile["properties"] as? [[String: Any]]) ?? []).allSatisfy { ($0["date"] as? String)?.hasSuffix("Z") == true })
             #expect(try await api.merchant(.get, "/enterprise/customers/\(id.text)/profiles?limit=0", headers: headers).status == .badRequest)
 
             try await api.admin(.post, "/api/DEFAULT/admin/customer/\(id.text)/deactivate")

@@ -16,10 +16,16 @@ struct SettingsFilesTests {
             #expect(uploaded.status == .ok && uploaded.text == "[]")
             let image = try await api.send(.get, "/api/DEFAULT/settings/photo/small-logo/192x192")
             #expect(image.status == .ok && image.headers[.contentType] == "image/png")
+            // Size variants serve the upload unchanged (decision customers ST-08…: no resizing).
+            #expect(Array(image.body.readableBytesView) == CustomersAPI.png)
+            let large = try await api.send(.get, "/api/DEFAULT/settings/photo/small-logo/512x512")
+            #expect(large.status == .ok && Array(large.body.readableBytesView) == CustomersAPI.png)
             #expect(try await api.send(.get, "/api/DEFAULT/settings/photo/small-logo/7x7").status == .notFound)
             #expect(try await api.send(.get, "/api/DEFAULT/settings/photo/unknown").status == .notFound)
             #expect(try await api.upload("/api/DEFAULT/settings/logo", field: "photo[file]", filename: "l.png", bytes: CustomersAPI.png).status == .ok)
             #expect(try await api.send(.get, "/api/DEFAULT/settings/logo").status == .ok)
+            #expect(try await api.send(.get, "/api/DEFAULT/settings/logo/512x512").status == .ok)
+            #expect(try await api.send(.get, "/api/DEFAULT/settings/logo/100x100").status == .notFound)
             #expect(try await api.send(.get, "/api/DEFAULT/settings/photo/logo").status == .ok)
 
             try await api.setSettings(##"{"programName":"Stars","accentColor":"#ff0000"}"##)

@@ -66,6 +66,34 @@ struct SettingsTests {
         }
     }
 
+    /// X-7: the 3.2 doc's `allTimeActive` and `pointsDaysActive` stand for the current keys when those are not sent.
+    @Test func legacyExpiryKeysAreMapped() async throws {
+        try await CustomersAPI.run { api in
+            let withoutExpiry = Self.required
+                .replacingOccurrences(of: "&settings[pointsDaysExpiryAfter]=after_x_days&settings[pointsDaysActiveCount]=60", with: "")
+            let legacy = try await api.admin(.post, "/api/DEFAULT/settings", form: withoutExpiry + "&settings[allTimeActive]=0&settings[pointsDaysActive]=45")
+            #expect(legacy.status == .ok, "\(legacy.text)")
+            var settings = try #require(try legacy.object()["settings"] as? [String: Any])
+            #expect(settings["pointsDaysExpiryAfter"] as? String == "after_x_days" && settings["pointsDaysActiveCount"] as? Int == 45)
+            #expect(settings["allTimeActive"] == nil && settings["pointsDaysActive"] == nil)
+
+            let json = #"{"settings":{"currency":"usd","timezone":"Europe/Paris","programName":"Stars","programPointsSingular":"Star","#
+                + #""programPointsPlural":"Stars","allTimeActive":true,"allTimeNotLocked":true,"tierAssignType":"points","#
+                + #""levelDowngradeMode":"none","levelDowngradeBase":"none","customerStatusesEarning":["active"],"#
+                + #""customerStatusesSpending":["active"],"accountActivationMethod":"email","marketingVendorsValue":"none","#
+                + #""legalPoliciesVersion":"2.0","acceptTermsAndJoinProgramButtonText":"Join"}}"#
+            let allTime = try await api.admin(.post, "/api/DEFAULT/settings", json: json)
+            #expect(allTime.status == .ok, "\(allTime.text)")
+            settings = try #require(try await api.admin(.get, "/api/DEFAULT/settings").object()["settings"] as? [String: Any])
+            #expect(settings["pointsDaysExpiryAfter"] as? String == "all_time_active")
+
+            // The current keys win over the legacy ones.
+            let both = try await api.admin(.post, "/api/DEFAULT/settings", form: Self.required + "&settings[allTimeActive]=1&settings[pointsDaysActive]=5")
+            settings = try #require(try both.object()["settings"] as? [String: Any])
+            #expect(settings["pointsDaysExpiryAfter"] as? String == "after_x_days" && settings["pointsDaysActiveCount"] as? Int == 60)
+        }
+    }
+
     @Test func invalidSettingsAreFormErrors() async throws {
         try await CustomersAPI.run { api in
             let form = Self.required.replacingOccurrences(of: "currency]=usd", with: "currency]=gbp")

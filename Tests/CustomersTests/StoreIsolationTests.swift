@@ -2,6 +2,7 @@ import Customers
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Postgres
 import ServiceKit
 import TestSupport
 import Testing
@@ -110,6 +111,57 @@ struct StoreIsolationTests {
             }
             #expect(try await api.admin(.get, "/api/DEFAULT/customer/\(id.text)/avatar").status == .notFound)
             #expect(try await api.admin(.get, "/api/DEFAULT/customer/\(id.text)/pushy-token").text == #"{"tokens":[]}"#)
+        }
+    }
+
+    /// Levels, segments, POS and sellers of `DEFAULT` are unknown in `OTHER`: 404 and no change.
+    @Test func levelsSegmentsPosAndSellersOfAnotherStoreAreNotFound() async throws {
+        try await CustomersAPI.run { api in
+            try await api.createStore("OTHER")
+            let level = try await api.createLevel("Gold", condition: "0")
+            let pos = try await api.createPos()
+            let segment = try await api.createSegment(#"{"segment":{"name":"All","active":true,"parts":[{"criteria":[{"type":"transaction_count","min":0,"max":9}]}]}}"#)
+            let seller = try await api.admin(.post, "/api/DEFAULT/seller/register",
+                form: "seller[firstName]=S&seller[lastName]=L&seller[email]=s@example.com&seller[posId]=\(pos.text)&seller[plainPassword]=Secret1!x&seller[active]=1")
+            let sellerID = try #require(try seller.object()["sellerId"] as? String)
+            let levelForm = "level[translations][en][name]=X&level[conditionValue]=1&level[reward][name]=R&level[reward][value]=1&level[reward][code]=C"
+            let probes: [(HTTPRequest.Method, String, String?)] = [
+                (.get, "/api/OTHER/level/\(level.text)", nil),
+                (.put, "/api/OTHER/level/\(level.text)", levelForm),
+                (.post, "/api/OTHER/level/\(level.text)/activate", "active=0"),
+                (.get, "/api/OTHER/level/\(level.text)/customers", nil),
+                (.get, "/api/OTHER/level/\(level.text)/photo", nil),
+                (.delete, "/api/OTHER/level/\(level.text)/photo", nil),
+                (.get, "/api/OTHER/csv/level/\(level.text)", nil),
+                (.get, "/api/OTHER/seller/level/\(level.text)", nil),
+                (.get, "/api/OTHER/segment/\(segment.text)", nil),
+                (.put, "/api/OTHER/segment/\(segment.text)", "segment[name]=X&segment[parts][0][criteria][0][type]=transaction_count&segment[parts][0][criteria][0][min]=0&segment[parts][0][criteria][0][max]=1"),
+                (.post, "/api/OTHER/segment/\(segment.text)/activate", nil),
+                (.post, "/api/OTHER/segment/\(segment.text)/deactivate", nil),
+                (.get, "/api/OTHER/segment/\(segment.text)/customers", nil),
+                (.get, "/api/OTHER/csv/segment/\(segment.text)", nil),
+                (.delete, "/api/OTHER/segment/\(segment.text)", nil),
+                (.get, "/api/OTHER/pos/\(pos.text)", nil),
+                (.get, "/api/OTHER/pos/identifier/pos1", nil),
+                (.put, "/api/OTHER/pos/\(pos.text)", CustomersAPI.posForm),
+                (.get, "/api/OTHER/seller/pos/\(pos.text)", nil),
+                (.get, "/api/OTHER/seller/\(sellerID)", nil),
+                (.put, "/api/OTHER/seller/\(sellerID)", "seller[firstName]=X&seller[lastName]=Y&seller[email]=s@example.com&seller[posId]=\(pos.text)"),
+                (.post, "/api/OTHER/seller/\(sellerID)/activate", nil),
+                (.post, "/api/OTHER/seller/\(sellerID)/deactivate", nil),
+                (.post, "/api/OTHER/seller/\(sellerID)/delete", nil),
+            ]
+            let eventsBefore = try await api.count("SELECT count(*) FROM suite.events")
+            for (method, path, form) in probes {
+                let response = try await api.admin(method, path, form: form)
+                #expect(response.status == .notFound, "\(method) \(path): \(response.status) \(response.text)")
+            }
+            #expect(try await api.count("SELECT count(*) FROM suite.events") == eventsBefore)
+            #expect(try await api.admin(.get, "/api/DEFAULT/level/\(level.text)").object()["active"] as? Bool == true)
+            #expect(try await api.admin(.get, "/api/DEFAULT/segment/\(segment.text)").object()["active"] as? Bool == true)
+            #expect(try await api.admin(.get, "/api/DEFAULT/pos/\(pos.text)").object()["name"] as? String == "Main")
+            let sellerAfter = try await api.admin(.get, "/api/DEFAULT/seller/\(sellerID)").object()
+            #expect(sellerAfter["firstName"] as? String == "S" && sellerAfter["active"] as? Bool == true && sellerAfter["deleted"] as? Bool == false)
         }
     }
 }

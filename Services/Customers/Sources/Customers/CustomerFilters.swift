@@ -63,8 +63,8 @@ struct CustomerFilters: Sendable {
         switch (strict, caseless) {
         case (true, true): return "lower(\(unsafeRaw: column)) = lower(\(value))"
         case (true, false): return "\(unsafeRaw: column) = \(value)"
-        case (false, true): return "lower(\(unsafeRaw: column)) LIKE \("%" + likeEscaped(value.lowercased()) + "%")"
-        case (false, false): return "\(unsafeRaw: column) LIKE \("%" + likeEscaped(value) + "%")"
+        // A substring match ignores case for every text filter (decision customers A3…A5), card numbers included.
+        case (false, _): return "lower(\(unsafeRaw: column)) LIKE \("%" + likeEscaped(value.lowercased()) + "%")"
         }
     }
 

@@ -22,7 +22,7 @@ enum CustomerCSV {
         for c in customers {
             text += line([
                 c.firstName ?? "", c.lastName ?? "", c.email ?? "", c.gender ?? "", c.phone ?? "", c.loyaltyCardNumber ?? "",
-                c.birthDate?.description ?? "", Timestamps.plain(c.createdAt), c.agreement1 ? "1" : "", c.agreement2 ? "1" : "",
+                c.birthDate.map { Timestamps.plain(Timestamps.startOfDay($0)) } ?? "", Timestamps.plain(c.createdAt), c.agreement1 ? "1" : "", c.agreement2 ? "1" : "",
                 c.agreement3 ? "1" : "",
             ])
         }

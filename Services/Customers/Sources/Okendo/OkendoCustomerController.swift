@@ -117,16 +117,21 @@ struct OkendoCustomerController {
         let pool = context.runtime.pool
         let customer = try await customers.find(on: pool, storeID: context.store.id, id: try context.uuidParameter("customerId")).orThrow(APIError.notFound)
         let hasAvatar = try await FileStore().find(on: pool, storeID: context.store.id, kind: .avatar, owner: customer.id.text) != nil
-        let country = customer.address?.country.map { code in
-            code.count == 2 ? (Locale(identifier: "en").localizedString(forRegionCode: code.uppercased()) ?? code) : code
-        }
-        let location = customer.address.map { Details.Location(country: country, zoneCode: $0.province) }
+        let location = customer.address.map { Details.Location(country: Self.countryName($0.country), zoneCode: $0.province) }
         let lastActive = max(customer.updatedAt, customer.lastTransactionDate ?? customer.updatedAt)
         return try Response.json(Details(
             dateFirstActive: Timestamps.okendo(customer.createdAt), dateLastActive: Timestamps.okendo(lastActive), email: customer.email,
             givenName: customer.firstName, familyName: customer.lastName,
             avatarUrl: hasAvatar ? "/api/\(context.store.code)/customer/\(customer.id.text)/avatar" : nil, location: location
         ))
+    }
+
+    /// A country as its English name (M11 `location.country`, M12 `Country`): an ISO alpha-2 code is translated,
+    /// a name is kept.
+    static func countryName(_ country: String?) -> String? {
+        country.map { code in
+            code.count == 2 ? (Locale(identifier: "en").localizedString(forRegionCode: code.uppercased()) ?? code) : code
+        }
     }
 
     // MARK: M12, M13
@@ -163,7 +168,7 @@ struct OkendoCustomerController {
         let values: [(String, String?)] = [
             ("Given Name", customer.firstName), ("Family Name", customer.lastName), ("Email", customer.email), ("Phone", customer.phone),
             ("Gender", customer.gender), ("Birth Date", customer.birthDate?.description), ("Loyalty Card Number", customer.loyaltyCardNumber),
-            ("City", customer.address?.city), ("Country", customer.address?.country),
+            ("City", customer.address?.city), ("Province", customer.address?.province), ("Country", Self.countryName(customer.address?.country)),
         ]
         let properties = values.compactMap { name, value in value.map { Property(name: name, value: $0, date: date) } }
         return try Response.json(Profiles(profiles: [Profile(namespace: Self.namespace, properties: properties)], nextUrl: nil))

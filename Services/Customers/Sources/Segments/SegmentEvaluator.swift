@@ -42,11 +42,7 @@ enum SegmentEvaluator {
                                        AND t.purchase_date >= date_trunc('day', now()) - make_interval(days => \(f["days"]?.int ?? 0))))
                 """
         case "anniversary":
-            let column = f["anniversaryType"]?.text == "registration" ? "c.created_at::date" : "c.birth_date"
-            return """
-                (\(active) AND EXISTS (SELECT 1 FROM generate_series(0, \(max(0, (f["days"]?.int ?? 1) - 1))::int) AS d
-                                       WHERE to_char(current_date + d, 'MM-DD') = to_char(\(unsafeRaw: column), 'MM-DD')))
-                """
+            return anniversary(registration: f["anniversaryType"]?.text == "registration", days: f["days"]?.int ?? 1, active: active)
         case "bought_skus":
             return itemCondition("lower(i->>'sku') = ANY (\(lowered(f["skuIds"]))::text[])", active: active, transactions: transactions)
         case "bought_makers":
@@ -69,6 +65,22 @@ enum SegmentEvaluator {
         default:
             return "false"
         }
+    }
+
+    /// The birthday (day and month, also known without a year from the storefront, S11) or the registration
+    /// date falls on one of the `days` days from today. A 29 February anniversary falls on 1 March in other
+    /// years, as upstream's shift by whole years does.
+    private static func anniversary(registration: Bool, days: Int, active: SQL) -> SQL {
+        let monthDay = registration
+            ? "to_char(c.created_at::date, 'MM-DD')"
+            : "lpad(c.birthday_month::text, 2, '0') || '-' || lpad(c.birthday_day::text, 2, '0')"
+        return """
+            (\(active) AND EXISTS (
+                SELECT 1 FROM generate_series(0, \(max(0, days - 1))::int) AS d, LATERAL (SELECT current_date + d AS day) AS candidate
+                WHERE to_char(candidate.day, 'MM-DD') = \(unsafeRaw: monthDay)
+                   OR (\(unsafeRaw: monthDay) = '02-29' AND to_char(candidate.day, 'MM-DD') = '03-01'
+                       AND extract(day FROM date_trunc('year', candidate.day) + interval '2 months' - interval '1 day') = 28)))
+            """
     }
 
     private static func itemCondition(_ item: SQL, active: SQL, transactions: String) -> SQL {

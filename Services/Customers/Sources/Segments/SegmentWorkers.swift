@@ -7,6 +7,7 @@ import ServiceKit
 /// re-evaluated when one of its events arrives (registration, changes, level moves; transactions through the
 /// ledger consumer, after it stored them), and every
 /// active segment is recomputed periodically for the criteria that depend on the date (anniversary, recency).
+/// The same consumer sends the `new_level` e-mail of automatic level moves, which it already reads.
 struct SegmentWorkers: Sendable {
     static let consumerName = "customers.segments"
     static let eventTypes = CustomerEvent.affectingSegments
@@ -20,6 +21,7 @@ struct SegmentWorkers: Sendable {
             guard let storeID = event.storeID else { return }
             guard let customer = UUID(uuidString: event.aggregateID) else { return }
             try await membership.recalculate(customer: customer, storeID: storeID, change: .system, on: tx)
+            try await NewLevelMail(runtime: runtime).handle(event, on: tx)
         }
     }
 

@@ -14,11 +14,26 @@ struct SettingsForm: Sendable {
     var errors = FormErrors(schema: SettingsForm.schema)
 
     init(_ input: FormValue) throws {
-        guard let form = input["settings"], form.map != nil else { throw FormErrors(schema: Self.schema) }
+        guard let fields = input["settings"]?.map else { throw FormErrors(schema: Self.schema) }
+        let form = FormValue.map(Self.mappingLegacyKeys(fields))
         for key in SettingKeys.all {
             values[key.name] = read(key, form[key.name])
         }
         applyRules()
+    }
+
+    /// The legacy expiry keys of the 3.2 REST doc (extensions §5.2, X-7): `allTimeActive` stands for
+    /// `pointsDaysExpiryAfter` (`all_time_active` when checked, else `after_x_days`) and `pointsDaysActive` for
+    /// `pointsDaysActiveCount`, each only when the current key is not sent. They are not stored under the old names.
+    static func mappingLegacyKeys(_ fields: FormMap) -> FormMap {
+        var fields = fields
+        if fields["pointsDaysExpiryAfter"] == nil, let allTimeActive = fields["allTimeActive"] {
+            fields["pointsDaysExpiryAfter"] = .string(FormCheck.checkbox(allTimeActive) ? "all_time_active" : "after_x_days")
+        }
+        if fields["pointsDaysActiveCount"] == nil, let days = fields["pointsDaysActive"] {
+            fields["pointsDaysActiveCount"] = days
+        }
+        return fields
     }
 
     private mutating func read(_ key: SettingKey, _ value: FormValue?) -> JSONValue? {
