@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 
 /// The JSON of an entry in `GET /api/audit/log`.
 struct AuditView: Encodable {
@@ -34,7 +35,7 @@ enum AuditCSV {
         for record in records {
             text += line([
                 record.id.uuidString.lowercased(), record.username, record.userType, record.userID, record.eventType,
-                record.entityType, record.entityID, Timestamp.rfc3339(record.createdAt), record.data.text, record.ip,
+                record.entityType, record.entityID, Timestamp.rfc3339(record.createdAt), record.data.jsonText, record.ip,
             ])
         }
         return text
@@ -59,7 +60,7 @@ enum AuditXML {
             xml += " <entry id=\"\(record.id.uuidString.lowercased())\" createdAt=\"\(Timestamp.rfc3339(record.createdAt))\">\n"
             for (name, value) in [
                 ("user", record.username), ("userId", record.userID), ("userType", record.userType), ("event", record.eventType),
-                ("entityType", record.entityType), ("entityId", record.entityID), ("data", record.data.text), ("origin", record.ip),
+                ("entityType", record.entityType), ("entityId", record.entityID), ("data", record.data.jsonText), ("origin", record.ip),
             ] {
                 xml += value.isEmpty ? "  <\(name)/>\n" : "  <\(name)>\(escaped(value))</\(name)>\n"
             }

@@ -1,13 +1,8 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
-import Logging
-import NIOCore
 import Postgres
-import ServiceKit
 
-/// Any JSON value, to pass stored `jsonb` (event payloads, settings values) through to a response unchanged.
-enum JSONValue: Sendable, Hashable, Codable {
+/// Any JSON value, to pass stored `jsonb` (event payloads, audit data, settings values) through to a response unchanged.
+public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -17,11 +12,11 @@ enum JSONValue: Sendable, Hashable, Codable {
     case object([String: JSONValue])
 
     /// The value of a stored `jsonb`; malformed text (never written by the suite) reads as null.
-    init(_ json: JSONB) {
+    public init(_ json: JSONB) {
         self = (try? JSONDecoder().decode(JSONValue.self, from: Data(json.text.utf8))) ?? .null
     }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -40,7 +35,7 @@ enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -54,13 +49,13 @@ enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// The members of an object; empty for anything else.
-    var object: [String: JSONValue] {
+    public var object: [String: JSONValue] {
         if case .object(let members) = self { return members }
         return [:]
     }
 
     /// The text of a string, or of a number or bool.
-    var text: String? {
+    public var text: String? {
         switch self {
         case .string(let text): text
         case .integer(let value): String(value)
@@ -70,7 +65,7 @@ enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    var bool: Bool? {
+    public var bool: Bool? {
         switch self {
         case .bool(let value): value
         case .integer(let value): value != 0
@@ -79,7 +74,7 @@ enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    var int: Int? {
+    public var int: Int? {
         switch self {
         case .integer(let value): Int(value)
         case .number(let value): value == value.rounded() ? Int(value) : nil
@@ -88,13 +83,13 @@ enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    var array: [JSONValue]? {
+    public var array: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
     }
 
     /// The same value as a form value (for settings read back through the form).
-    init(_ value: FormValue) {
+    public init(_ value: FormValue) {
         switch value {
         case .null: self = .null
         case .bool(let flag): self = .bool(flag)
@@ -104,5 +99,12 @@ enum JSONValue: Sendable, Hashable, Codable {
         case .map(let map): self = .object(Dictionary(map.map { ($0.key, JSONValue($0.value)) }, uniquingKeysWith: { $1 }))
         case .file(let file): self = .string(file.filename)
         }
+    }
+
+    /// Compact JSON text with sorted keys (CSV cells, XML archives).
+    public var jsonText: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }
