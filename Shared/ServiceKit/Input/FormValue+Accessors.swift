@@ -1,3 +1,5 @@
+import Foundation
+
 // Reading a value without caring how it was encoded: all accessors return nil when the shape does not fit,
 // so handlers chain them (`input["customer"]?["birthDate"]?.string`) and report the missing field themselves.
 extension FormValue {
@@ -45,6 +47,12 @@ extension FormValue {
         case .bool(let flag): flag ? "1" : "0"
         default: nil
         }
+    }
+
+    /// The trimmed text of a field, nil when absent or blank.
+    public var trimmedText: String? {
+        guard let text = string?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        return text
     }
 
     /// A JSON bool, or a string or number spelling one: `1`/`0`, `true`/`false`, `on`/`off`, `yes`/`no`

@@ -6,14 +6,6 @@ import NIOCore
 import Postgres
 import ServiceKit
 
-extension FormValue {
-    /// The trimmed text of a field, nil when absent or blank.
-    var trimmedText: String? {
-        guard let text = string?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-        return text
-    }
-}
-
 /// Checks shared by the forms of the service.
 enum FormCheck {
     /// Roughly what Symfony's `Email` constraint accepts: one `@`, a dot in the domain, no spaces.

@@ -12,12 +12,6 @@ extension RequestContext {
 }
 
 extension FormValue {
-    /// The trimmed text of a field, nil when absent or blank.
-    var trimmedText: String? {
-        guard let text = string?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-        return text
-    }
-
     /// An exact amount with at most two decimals, nil when absent or not a number.
     var amount: Amount? {
         trimmedText.flatMap(Amount.init(exactly:))
