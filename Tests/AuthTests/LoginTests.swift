@@ -160,6 +160,19 @@ struct LoginTests {
         }
     }
 
+    @Test func aCustomerLogInAppendsTheEventTheLedgerPaysLogInPointsOn() async throws {
+        try await AuthAPI.run { api in
+            let customer = try await api.registerCustomer(email: "back@example.com")
+            _ = try await api.logIn("/api/DEFAULT/customer/login_check", username: "back@example.com", password: "Secret1!")
+            let wrong = try await api.send(.post, "/api/DEFAULT/customer/login_check", json: #"{"_username":"back@example.com","_password":"nope"}"#)
+            #expect(wrong.status == .unauthorized)
+            let rows = try await api.pool.query("SELECT aggregate_id, payload FROM suite.events WHERE type = 'CustomerLoggedIn'")
+            #expect(rows.count == 1, "a failed log-in appends nothing")
+            #expect(try rows.firstRow?.decode(String.self, "aggregate_id") == customer.uuidString.lowercased())
+            #expect(try rows.firstRow?.decode(JSONB.self, "payload").text == #"{"customerId": "\#(customer.uuidString.lowercased())"}"#)
+        }
+    }
+
     @Test func storefrontDetailsComeFromTheViewTheLedgerPublishes() async throws {
         try await AuthAPI.run { api in
             let customer = try await api.registerCustomer(email: "vip@example.com")

@@ -198,6 +198,29 @@ struct EarningRuleTests {
         }
     }
 
+    @Test func logInPointsArePaidPerLogInWithinTheRuleLimit() async throws {
+        try await LedgerAPI.run { api in
+            #expect(try await api.admin(.post, "/api/DEFAULT/earningRule", form: """
+                earningRule[type]=event&earningRule[name]=Come back&earningRule[active]=1&earningRule[eventName]=oloy.customer.logged_in\
+                &earningRule[pointsAmount]=3&earningRule[limit][active]=1&earningRule[limit][period]=month&earningRule[limit][limit]=2
+                """).status == .ok)
+            let customer = try await api.customer()
+            let storeID = try await api.storeID()
+            let id = customer.uuidString.lowercased()
+            for _ in 1...3 {
+                try await EventLog.append(NewEvent(
+                    storeID: storeID, aggregateType: "customer", aggregateID: id, type: "CustomerLoggedIn",
+                    payload: JSONB(text: #"{"customerId":"\#(id)"}"#)
+                ), on: api.pool)
+            }
+            await SignUpReaction.consumer(api.runtime).drain()
+            try await api.waitUntilHandled(consumer: SignUpReaction.consumerName)
+            #expect(try await api.available(customer) == 6, "two log-ins a month pay; the third is over the limit")
+            let comments = try await api.pool.query("SELECT comment FROM ledger.transfers").map { try $0.decode(String.self, "comment") }
+            #expect(comments == ["Come back", "Come back"])
+        }
+    }
+
     @Test func platformOrdersAreIdempotentPerOrderID() async throws {
         try await LedgerAPI.run { api in
             let customer = try await api.customer(email: "shop@example.com")

@@ -47,8 +47,21 @@ struct LoginService: Sendable {
         return try await pool.transaction { tx in
             let pair = try await issuer.startSession(for: owner, storeCode: attempt.store?.code, on: tx)
             try await audit("AuthenticationSuccess", attempt, username: user.username, userID: user.userID.uuidString.lowercased(), on: tx)
+            if attempt.kind == .customer { try await Self.customerLoggedIn(owner, ip: attempt.ip, on: tx) }
             return pair
         }
+    }
+
+    /// `CustomerLoggedIn {customerId}`: the ledger pays the store's `oloy.customer.logged_in` event rule on it.
+    static let customerLoggedInEvent = "CustomerLoggedIn"
+
+    private static func customerLoggedIn(_ owner: SessionOwner, ip: String?, on tx: PostgresSession) async throws {
+        let id = owner.userID.uuidString.lowercased()
+        try await EventLog.append(
+            try NewEvent(storeID: owner.storeID, aggregateType: "customer", aggregateID: id, type: customerLoggedInEvent,
+                         payload: ["customerId": id], actor: Actor(type: "customer", id: id, ip: ip)),
+            on: tx
+        )
     }
 
     /// Rotates a refresh token; a reused one revokes its session. Every failure is the same 401.

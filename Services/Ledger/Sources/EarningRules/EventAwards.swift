@@ -61,11 +61,9 @@ enum EventAwards {
             .filter { $0.eventName == eventName && $0.isActive(at: Date()) && $0.targets(profile) && $0.applies(toPOS: customer.posID) }
             .max { ($0.config.pointsAmount ?? .zero) < ($1.config.pointsAmount ?? .zero) }
         guard let winner, let points = winner.config.pointsAmount, points.isPositive else { return .zero }
-        try await PointsLedger.credit(
-            on: tx, storeID: store.id, customerID: customer.id, points: points,
-            origin: CreditOrigin(issuer: "system", comment: winner.name, earningRuleID: winner.id), policy: settings, actor: actor
-        )
-        return points
+        // A rule's own usage limit holds for system events too (a log-in rule of 5 per month pays 5 log-ins a month).
+        guard try await withinLimit(on: tx, storeID: store.id, rule: winner, customerID: customer.id) else { return .zero }
+        return try await pay(on: tx, store: store, rule: winner, customer: customer, settings: settings, points: points, actor: actor)
     }
 
     /// A custom event reported for a customer (C39): the matching rule with the most points, within its limit.

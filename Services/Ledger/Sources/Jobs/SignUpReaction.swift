@@ -3,7 +3,7 @@ import Logging
 import Postgres
 import ServiceKit
 
-/// Awards referral points of `register` rules when a customer registers through an invitation
+/// Awards log-in points (`CustomerLoggedIn` from auth, the `oloy.customer.logged_in` event rule), referral points of `register` rules when a customer registers through an invitation
 /// (`CustomerWasAttachedToInvitation`), and sign-up points when the customers service registers a customer (`CustomerWasRegistered`):
 /// the store's `event` rule for `oloy.account.created`, in the transaction that takes the event off the
 /// queue, so each registration pays once however many replicas run.
@@ -16,9 +16,12 @@ enum SignUpReaction {
     static let newsletterEvent = "oloy.customer.newsletter_subscription"
     /// A periodic level recalculation that resets points (customers decision §LE).
     static let levelRecalculatedType = "CustomerLevelWasRecalculated"
+    /// A customer's log-in (auth): the store's `oloy.customer.logged_in` event rule pays on every one.
+    static let loggedInType = "CustomerLoggedIn"
+    static let loggedInEvent = "oloy.customer.logged_in"
 
     static func consumer(_ runtime: ServiceRuntime) -> EventConsumer {
-        EventConsumer(name: consumerName, eventTypes: [eventType, invitationEventType, levelRecalculatedType] + consentEventTypes, runtime: runtime) { event, session in
+        EventConsumer(name: consumerName, eventTypes: [eventType, invitationEventType, levelRecalculatedType, loggedInType] + consentEventTypes, runtime: runtime) { event, session in
             try await handle(event, on: session, stores: runtime.stores)
         }
     }
@@ -35,6 +38,10 @@ enum SignUpReaction {
         guard let customer = try await CustomerDirectory.find(on: session, storeID: storeID, id: payload.customerId) else { return }
         if event.type == levelRecalculatedType {
             if payload.resetPoints == true { try await PointsLedger.reset(on: session, storeID: storeID, customerID: customer.id, actor: .system) }
+            return
+        }
+        if event.type == loggedInType {
+            _ = try await EventAwards.systemEvent(on: session, store: store, customer: customer, eventName: loggedInEvent, actor: .system)
             return
         }
         if event.type == invitationEventType {
