@@ -145,6 +145,12 @@ struct TransactionTests {
             #expect(number(status["transactionsAmount"]) == "-10")
             #expect(try await api.verify()["consistent"] as? Bool == true)
             #expect(try await api.totalsDrift() == 0)
+            // Verification reports kept totals that no longer match the transactions.
+            try await api.pool.execute("UPDATE ledger.customer_totals SET transactions_count = 7")
+            let report = try await api.verify()
+            #expect(report["consistent"] as? Bool == false)
+            let drift = try #require((report["drifts"] as? [[String: Any]])?.first)
+            #expect(drift["field"] as? String == "transactionsCount" && number(drift["recorded"]) == "7" && number(drift["computed"]) == "1")
         }
     }
 

@@ -3,7 +3,8 @@ import Hummingbird
 import Postgres
 import ServiceKit
 
-/// X-11: recomputes every balance of the store from its transfers and reports the accounts that drifted.
+/// X-11: recomputes every balance of the store from its transfers, and every customer's transaction totals
+/// from their transactions, and reports what drifted.
 struct VerificationController {
     struct Drift: Encodable, Sendable {
         let customerId: String
@@ -70,6 +71,7 @@ struct VerificationController {
                 drifts.append(Drift(customerId: customer, field: field, recorded: recorded, computed: computed))
             }
         }
+        drifts += try await totalsDrifts(on: db, storeID: storeID)
         let counts = try await db.query("""
             SELECT (SELECT count(*) FROM ledger.accounts WHERE store_id = \(storeID)) AS accounts,
                    (SELECT count(*) FROM ledger.transfers WHERE store_id = \(storeID)) AS transfers
@@ -78,5 +80,37 @@ struct VerificationController {
             accounts: try counts?.decode(Int.self, "accounts") ?? 0, transfers: try counts?.decode(Int.self, "transfers") ?? 0,
             consistent: drifts.isEmpty, drifts: drifts
         )
+    }
+
+    /// Each customer's kept transaction totals (`ledger.customer_totals`) against their transactions summed afresh.
+    static func totalsDrifts(on db: some PostgresQueryable, storeID: UUID) async throws -> [Drift] {
+        let rows = try await db.query("""
+            SELECT coalesce(kept.customer_id, fresh.customer_id) AS customer_id,
+                   coalesce(kept.transactions_count, 0) AS count, coalesce(fresh.count, 0) AS c_count,
+                   coalesce(kept.transactions_amount, 0) AS amount, coalesce(fresh.amount, 0) AS c_amount
+            FROM (SELECT * FROM ledger.customer_totals WHERE store_id = \(storeID)) kept
+            FULL JOIN (SELECT customer_id, count(*) FILTER (WHERE document_type = 'sell') AS count,
+                              sum(CASE WHEN document_type = 'sell' THEN gross_value ELSE -gross_value END) AS amount
+                       FROM ledger.transactions WHERE store_id = \(storeID) AND customer_id IS NOT NULL
+                       GROUP BY customer_id) fresh ON fresh.customer_id = kept.customer_id
+            WHERE coalesce(kept.transactions_count, 0) <> coalesce(fresh.count, 0)
+               OR coalesce(kept.transactions_amount, 0) <> coalesce(fresh.amount, 0)
+            """)
+        var drifts: [Drift] = []
+        for row in rows {
+            let customer = (try row.decode(UUID.self, "customer_id")).text
+            let count: Int = try row["count"], computedCount: Int = try row["c_count"]
+            if count != computedCount {
+                drifts.append(Drift(
+                    customerId: customer, field: "transactionsCount",
+                    recorded: Amount(hundredths: Int64(count) * 100), computed: Amount(hundredths: Int64(computedCount) * 100)
+                ))
+            }
+            let amount: Amount = try row["amount"], computedAmount: Amount = try row["c_amount"]
+            if amount != computedAmount {
+                drifts.append(Drift(customerId: customer, field: "transactionsAmount", recorded: amount, computed: computedAmount))
+            }
+        }
+        return drifts
     }
 }
