@@ -86,41 +86,26 @@ public enum EventLog {
     /// Appends the event, queues it for every subscribed consumer and wakes them (at commit), in one round trip.
     @discardableResult
     public static func append(_ event: NewEvent, on database: some PostgresQueryable) async throws -> Int64 {
-        let actor = try event.actor.map { try JSONB(encoding: $0) }
-        let rows = try await database.query("""
-            WITH appended AS (
-                INSERT INTO suite.events (store_id, aggregate_type, aggregate_id, type, payload, actor)
-                VALUES (\(event.storeID), \(event.aggregateType), \(event.aggregateID), \(event.type), \(event.payload)::jsonb, \(actor)::jsonb)
-                RETURNING id, type
-            ), queued AS (
-                INSERT INTO suite.event_queue (consumer, event_id)
-                SELECT subscription.consumer, appended.id
-                FROM suite.event_subscriptions subscription, appended
-                WHERE subscription.event_type = appended.type
-                RETURNING consumer
-            )
-            SELECT appended.id,
-                   (SELECT count(pg_notify(\(EventConsumer.channelPrefix) || queued.consumer, '')) FROM queued) AS woken
-            FROM appended
-            """)
-        return try rows.scalar(Int64.self)
+        try await insert([event], on: database)[0]
     }
 
-    /// Appends several events in one statement (in the order given), queues each for its subscribers and
-    /// wakes them (at commit): one round trip however many events a change produces.
+    /// Appends several events in one statement (in the order given): one round trip however many events a
+    /// change produces.
     public static func append(contentsOf events: [NewEvent], on database: some PostgresQueryable) async throws {
-        guard events.count > 1 else {
-            if let event = events.first { try await append(event, on: database) }
-            return
-        }
-        var rows: [SQL] = []
-        for event in events {
+        guard !events.isEmpty else { return }
+        _ = try await insert(events, on: database)
+    }
+
+    /// Inserts the events, queues each for the consumers subscribed to its type and notifies each of those
+    /// consumers once (delivered at commit); returns the new ids in order.
+    private static func insert(_ events: [NewEvent], on database: some PostgresQueryable) async throws -> [Int64] {
+        let rows: [SQL] = try events.map { event in
             let actor = try event.actor.map { try JSONB(encoding: $0) }
-            rows.append("""
+            return """
                 (\(event.storeID), \(event.aggregateType), \(event.aggregateID), \(event.type), \(event.payload)::jsonb, \(actor)::jsonb)
-                """)
+                """
         }
-        try await database.execute("""
+        return try await database.query("""
             WITH appended AS (
                 INSERT INTO suite.events (store_id, aggregate_type, aggregate_id, type, payload, actor)
                 VALUES \(SQL.joined(rows, separator: ", "))
@@ -131,9 +116,12 @@ public enum EventLog {
                 FROM suite.event_subscriptions subscription, appended
                 WHERE subscription.event_type = appended.type
                 RETURNING consumer
+            ), woken AS (
+                SELECT count(pg_notify(\(EventConsumer.channelPrefix) || consumer, '')) AS consumers
+                FROM (SELECT DISTINCT consumer FROM queued) subscribed
             )
-            SELECT count(pg_notify(\(EventConsumer.channelPrefix) || consumer, '')) FROM (SELECT DISTINCT consumer FROM queued) woken
-            """)
+            SELECT appended.id, woken.consumers FROM appended, woken ORDER BY appended.id
+            """).map { try $0.decode(Int64.self, "id") }
     }
 
     /// Reads events for the event API: newest-first or from a cursor.

@@ -56,13 +56,8 @@ enum LedgerEvents {
     static func batched<Result>(on db: some PostgresQueryable, _ body: () async throws -> Result) async throws -> Result {
         let batch = EventBatch()
         let result = try await $batch.withValue(batch) { try await body() }
-        try await write(batch.events.withLock { $0 }, on: db)
+        try await EventLog.append(contentsOf: batch.events.withLock { $0 }, on: db)
         return result
-    }
-
-    /// Appends the collected events in one round trip.
-    static func write(_ events: [NewEvent], on db: some PostgresQueryable) async throws {
-        try await EventLog.append(contentsOf: events, on: db)
     }
 
     static func pointsAdded(

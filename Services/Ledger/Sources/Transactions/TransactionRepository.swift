@@ -61,8 +61,7 @@ enum TransactionRepository {
                 RETURNING id
                 )
                 SELECT (SELECT count(*) FROM inserted) AS inserted, \(unsafeRaw: Totals.columns)
-                FROM (SELECT 1) one
-                LEFT JOIN ledger.customer_totals ct ON ct.store_id = \(storeID) AND ct.customer_id = \(t.customerID)
+                FROM \(Totals.source(storeID: storeID, customerID: t.customerID))
                 """)
             guard t.customerID != nil, let row = rows.firstRow else { return nil }
             return try Totals(row: row)
@@ -142,6 +141,11 @@ enum TransactionRepository {
             coalesce(ct.transactions_count, 0) AS count, coalesce(ct.transactions_amount, 0) AS amount,
             coalesce(ct.amount_without_delivery, 0) AS without, ct.last_purchase_date AS last
             """
+
+        /// One row of a customer's kept totals (`ct`), all zero when they have none yet.
+        static func source(storeID: UUID, customerID: UUID?) -> SQL {
+            "(SELECT 1) one LEFT JOIN ledger.customer_totals ct ON ct.store_id = \(storeID) AND ct.customer_id = \(customerID)"
+        }
         var count = 0
         var amount = Amount.zero
         var withoutDelivery = Amount.zero
@@ -178,10 +182,7 @@ enum TransactionRepository {
 
     /// The customer's totals for `CustomerWasAssignedToTransaction`.
     static func totals(on db: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> Totals {
-        try await db.query("""
-            SELECT \(unsafeRaw: Totals.columns) FROM (SELECT 1) one
-            LEFT JOIN ledger.customer_totals ct ON ct.store_id = \(storeID) AND ct.customer_id = \(customerID)
-            """)
+        try await db.query("SELECT \(unsafeRaw: Totals.columns) FROM \(Totals.source(storeID: storeID, customerID: customerID))")
             .firstRow.map(Totals.init(row:)) ?? Totals()
     }
 }
