@@ -16,6 +16,8 @@ final class PostgresConnection: @unchecked Sendable {
     private static let preparedStatementLimit = 512
     /// Set when libpq reports the connection unusable; the pool then discards it.
     private(set) var isBroken = false
+    /// A `BEGIN …` not sent yet: it travels with the transaction's first statement, in the same round trip.
+    var deferredBegin: String?
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -43,6 +45,10 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// Runs one statement with bound text parameters, preparing it on first use.
     func query(_ text: String, _ binds: [String?]) throws -> PostgresRows {
+        if let begin = deferredBegin {
+            deferredBegin = nil
+            return try pipelined(begin: begin, text, binds)
+        }
         if let name = preparedStatements[text] {
             return try executePrepared(name, binds)
         }
@@ -60,6 +66,8 @@ final class PostgresConnection: @unchecked Sendable {
     @discardableResult
     func simpleQuery(_ text: String) throws -> PostgresRows {
         var last: PostgresRows?
+        let text = deferredBegin.map { "\($0); \(text)" } ?? text
+        deferredBegin = nil
         guard PQsendQuery(handle, text) == 1 else { throw connectionError() }
         var firstError: PostgresError?
         while let result = PQgetResult(handle) {
@@ -73,6 +81,59 @@ final class PostgresConnection: @unchecked Sendable {
         }
         if let firstError { throw firstError }
         return last ?? PostgresRows(columns: [], cells: [], affectedRows: 0)
+    }
+
+    /// Sends `begin` and the statement (prepared on first use) in one pipeline: one round trip instead of two.
+    /// Every result is read before leaving pipeline mode, failed or not; the first failure is thrown.
+    private func pipelined(begin: String, _ text: String, _ binds: [String?]) throws -> PostgresRows {
+        guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
+        var name = preparedStatements[text]
+        let sent = withParameterPointers(binds) { values -> Bool in
+            guard PQsendQueryParams(handle, begin, 0, nil, nil, nil, nil, 0) == 1 else { return false }
+            if name == nil, preparedStatements.count < Self.preparedStatementLimit {
+                let newName = "s\(preparedStatements.count + 1)"
+                guard PQsendPrepare(handle, newName, text, Int32(binds.count), nil) == 1 else { return false }
+                name = newName
+            }
+            let queued = name.map { PQsendQueryPrepared(handle, $0, Int32(binds.count), values, nil, nil, 0) }
+                ?? PQsendQueryParams(handle, text, Int32(binds.count), nil, values, nil, nil, 0)
+            return queued == 1 && PQpipelineSync(handle) == 1
+        }
+        guard sent else {
+            isBroken = true
+            throw connectionError()
+        }
+        var firstError: PostgresError?
+        var last: PostgresRows?
+        var preparedOK = false
+        var commands = 0
+        while true {
+            guard let result = PQgetResult(handle) else {
+                // NULL ends one command's results; the sync point ends the pipeline.
+                if PQstatus(handle) != CONNECTION_OK { isBroken = true; break }
+                continue
+            }
+            let status = PQresultStatus(result)
+            if status == PGRES_PIPELINE_SYNC { PQclear(result); break }
+            commands += 1
+            if status == PGRES_PIPELINE_ABORTED {
+                PQclear(result)
+                continue
+            }
+            do {
+                let checked = try check(result)
+                if commands == 2, name != nil, preparedStatements[text] == nil { preparedOK = true }
+                last = rows(of: checked)
+                PQclear(checked)
+            } catch let error as PostgresError {
+                firstError = firstError ?? error
+            }
+        }
+        if PQexitPipelineMode(handle) != 1 { isBroken = true }
+        if preparedOK, let name { preparedStatements[text] = name }
+        if let firstError { throw firstError }
+        guard !isBroken, let last else { throw connectionError() }
+        return last
     }
 
     private func executePrepared(_ name: String, _ binds: [String?]) throws -> PostgresRows {
@@ -93,7 +154,7 @@ final class PostgresConnection: @unchecked Sendable {
 
     private func withParameterPointers<T>(
         _ binds: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) throws -> T
-    ) throws -> T {
+    ) rethrows -> T {
         let owned: [UnsafeMutablePointer<CChar>?] = binds.map { $0.map { strdup($0) } }
         defer { owned.forEach { free($0) } }
         let pointers = owned.map { UnsafePointer($0) }

@@ -9,6 +9,7 @@ public enum IsolationLevel: String, Sendable {
 
 extension PostgresPool {
     /// Runs `body` in a transaction on one connection: BEGIN, body, COMMIT — or ROLLBACK when it throws.
+    /// BEGIN costs no round trip of its own: it is pipelined with the body's first statement.
     ///
     /// When PostgreSQL aborts the transaction for a serialization failure (40001), a deadlock (40P01) or a
     /// lost connection before COMMIT, the whole body runs again, up to `maxAttempts` times, after a short
@@ -34,14 +35,17 @@ extension PostgresPool {
         isolation: IsolationLevel, _ body: (PostgresSession) async throws -> Result
     ) async throws -> Result {
         try await withConnection { session in
-            try await session.simpleQuery("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+            // BEGIN goes out with the body's first statement; a body that runs none sends nothing at all.
+            session.connection.deferredBegin = "BEGIN ISOLATION LEVEL \(isolation.rawValue)"
+            defer { session.connection.deferredBegin = nil }
             let result: Result
             do {
                 result = try await body(session)
             } catch {
-                if !session.connection.isBroken { _ = try? await session.simpleQuery("ROLLBACK") }
+                if session.connection.deferredBegin == nil, !session.connection.isBroken { _ = try? await session.simpleQuery("ROLLBACK") }
                 throw error
             }
+            guard session.connection.deferredBegin == nil else { return result }
             do {
                 try await session.simpleQuery("COMMIT")
             } catch var error as PostgresError where error.kind == .connection {

@@ -12,8 +12,8 @@ enum PostgresTimestamp {
         var secondOfDay = seconds % 86_400
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
         let date = LocalDate(daysSinceEpoch: Int(days)).description
-        let time = String(format: "%02d:%02d:%02d.%06d", Int(secondOfDay / 3600), Int(secondOfDay % 3600 / 60), Int(secondOfDay % 60), Int(fraction))
-        return "\(date)T\(time)Z"
+        func padded(_ value: Int64, _ width: Int) -> Substring { String(value + 10_000_000).suffix(width) }
+        return "\(date)T\(padded(secondOfDay / 3600, 2)):\(padded(secondOfDay % 3600 / 60, 2)):\(padded(secondOfDay % 60, 2)).\(padded(fraction, 6))Z"
     }
 
     /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM[:SS]]` (also with `T`), and `infinity` as distant dates.

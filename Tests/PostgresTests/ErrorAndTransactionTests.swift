@@ -36,6 +36,52 @@ struct ErrorAndTransactionTests {
         }
     }
 
+    @Test func aFailingFirstStatementRollsBackAndTheConnectionStaysUsable() async throws {
+        // BEGIN travels in one pipeline with the first statement: its failure must still end in ROLLBACK.
+        try await TestDatabase.withPool(size: 1) { pool in
+            try await pool.execute("CREATE TABLE items (id integer PRIMARY KEY)")
+            try await pool.execute("INSERT INTO items VALUES (1)")
+            for _ in 0..<3 {
+                let error = try await #require(throws: PostgresError.self) {
+                    try await pool.transaction { tx in try await tx.execute("INSERT INTO items VALUES (1)") }
+                }
+                #expect(error.isUniqueViolation)
+            }
+            let missing = try await #require(throws: PostgresError.self) {
+                try await pool.transaction { tx in try await tx.execute("SELECT * FROM no_such_table_\(1)") }
+            }
+            #expect(missing.sqlState == "42P01")
+            try await pool.transaction { tx in
+                try await tx.execute("INSERT INTO items VALUES (2)")
+                try await tx.execute("INSERT INTO items VALUES (3)")
+            }
+            #expect(try await pool.query("SELECT array_agg(id ORDER BY id)::text FROM items").scalar(String.self) == "{1,2,3}")
+        }
+    }
+
+    @Test func theFirstStatementRunsInsideTheTransactionWithItsIsolation() async throws {
+        try await TestDatabase.withPool(size: 1) { pool in
+            // First use of the statement (prepared inside the pipeline) and a later use (already prepared).
+            for _ in 0..<2 {
+                let level = try await pool.transaction(isolation: .serializable) { tx in
+                    try await tx.query("SELECT current_setting('transaction_isolation') AS level").scalar(String.self)
+                }
+                #expect(level == "serializable")
+            }
+            let simple = try await pool.transaction(isolation: .repeatableRead) { tx in
+                try await tx.simpleQuery("SELECT current_setting('transaction_isolation') AS level").scalar(String.self)
+            }
+            #expect(simple == "repeatable read")
+            // A body that runs nothing sends nothing, and leaves no BEGIN behind for the next statement: an
+            // autocommit insert after it must stay (a leaked BEGIN would have it rolled back at release).
+            try await pool.execute("CREATE TABLE marks (id integer)")
+            let nothing: Int = try await pool.transaction { _ in 7 }
+            #expect(nothing == 7)
+            try await pool.execute("INSERT INTO marks VALUES (1)")
+            #expect(try await pool.query("SELECT count(*) FROM marks").scalar(Int.self) == 1)
+        }
+    }
+
     @Test func concurrentTransactionsNeverLoseAnUpdate() async throws {
         try await TestDatabase.withPool(size: 6) { pool in
             try await pool.execute("CREATE TABLE counters (id integer PRIMARY KEY, value integer NOT NULL)")

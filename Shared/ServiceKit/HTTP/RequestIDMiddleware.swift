@@ -31,10 +31,10 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let start = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let hundredths = elapsed.components.seconds * 100_000 + elapsed.components.attoseconds / 10_000_000_000_000
         context.logger.info(
             "\(request.method) \(request.uri.path) \(response.status.code)",
-            metadata: ["duration_ms": .string(String(format: "%.2f", milliseconds))]
+            metadata: ["duration_ms": .string("\(hundredths / 100).\(String(hundredths % 100 + 100).dropFirst())")]
         )
         return response
     }

@@ -2,41 +2,46 @@
 ///
 /// A comma is due exactly when the previous token was a complete value (or container end) and
 /// another key or value follows, so one flag is enough; no stack of containers is needed.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
     private var needsComma = false
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    mutating func beginObject() {
+    public init() {}
+
+    /// What was written, as text.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    public mutating func beginObject() {
         beginValue()
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
     }
 
-    mutating func endObject() {
+    public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
-    mutating func beginArray() {
+    public mutating func beginArray() {
         beginValue()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
     }
 
-    mutating func endArray() {
+    public mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// Writes `"name":`; the next call writes its value.
-    mutating func key(_ name: String) {
+    public mutating func key(_ name: String) {
         string(name)
         bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
-    mutating func string(_ text: String) {
+    public mutating func string(_ text: String) {
         beginValue()
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 { appendEscaped(byte) }
@@ -45,19 +50,19 @@ struct JSONWriter {
     }
 
     /// Writes trusted JSON text as is: a number literal, `true`, `false` or `null`.
-    mutating func literal(_ text: String) {
+    public mutating func literal(_ text: String) {
         beginValue()
         bytes.append(contentsOf: text.utf8)
         needsComma = true
     }
 
-    mutating func stringArray(_ strings: [String]) {
+    public mutating func stringArray(_ strings: [String]) {
         beginArray()
         for string in strings { self.string(string) }
         endArray()
     }
 
-    mutating func value(_ value: FormValue) {
+    public mutating func value(_ value: FormValue) {
         switch value {
         case .null: literal("null")
         case .bool(let flag): literal(flag ? "true" : "false")

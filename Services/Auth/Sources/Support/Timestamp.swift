@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import ServiceKit
 
 /// Renders times as the API documents them, always in UTC.
 enum Timestamp {
@@ -10,15 +11,10 @@ enum Timestamp {
     static func rfc3339(_ date: Date) -> String { dateAndTime(date) + "+00:00" }
 
     /// Midnight UTC at the start of a day.
-    static func startOfDay(_ day: LocalDate) -> Date {
-        Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86_400)
-    }
+    static func startOfDay(_ day: LocalDate) -> Date { UTCTime.startOfDay(day) }
 
     /// The UTC day a time falls on.
-    static func day(of date: Date) -> LocalDate {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        return LocalDate(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-    }
+    static func day(of date: Date) -> LocalDate { UTCTime.day(of: date) }
 
     /// The same calendar day a year earlier (28 February for 29 February).
     static func yearBefore(_ day: LocalDate) -> LocalDate {
@@ -26,10 +22,5 @@ enum Timestamp {
             ?? LocalDate(year: day.year - 1, month: day.month, day: 28) ?? day.adding(days: -365)
     }
 
-    private static func dateAndTime(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let day = day(of: date)
-        let secondOfDay = seconds - day.daysSinceEpoch * 86_400
-        return "\(day)T" + String(format: "%02d:%02d:%02d", secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60)
-    }
+    private static func dateAndTime(_ date: Date) -> String { UTCTime.dateAndTime(date) }
 }

@@ -27,6 +27,36 @@ indirect enum EventValue: Encodable, Sendable {
     }
 
     static func optional(_ text: String?) -> EventValue { text.map(EventValue.string) ?? .null }
+
+    /// Writes the value as compact JSON with sorted keys (what `JSONB(encoding:)` stores, without the encoder's cost:
+    /// every sale writes three payloads).
+    func write(to writer: inout JSONWriter) {
+        switch self {
+        case .string(let text): writer.string(text)
+        case .amount(let amount): writer.literal(amount.description)
+        case .int(let number): writer.literal(String(number))
+        case .bool(let flag): writer.literal(flag ? "true" : "false")
+        case .null: writer.literal("null")
+        case .object(let object):
+            writer.beginObject()
+            for key in object.keys.sorted() {
+                writer.key(key)
+                object[key]!.write(to: &writer)
+            }
+            writer.endObject()
+        case .array(let array):
+            writer.beginArray()
+            for item in array { item.write(to: &writer) }
+            writer.endArray()
+        }
+    }
+
+    /// The value as a JSONB parameter.
+    var jsonb: JSONB {
+        var writer = JSONWriter()
+        write(to: &writer)
+        return JSONB(text: writer.text)
+    }
 }
 
 /// The events the ledger appends (the contract the customers service consumes: `LedgerEvents.swift` of
@@ -42,7 +72,7 @@ enum LedgerEvents {
     ) async throws {
         let event = NewEvent(
             storeID: storeID, aggregateType: aggregate, aggregateID: aggregateID ?? customerID.text, type: type,
-            payload: try JSONB(encoding: payload), actor: actor ?? .system
+            payload: EventValue.object(payload).jsonb, actor: actor ?? .system
         )
         if let batch {
             batch.events.withLock { $0.append(event) }
