@@ -61,6 +61,29 @@ extension LedgerAPI {
 
 @Suite("Transactions (L-24…L-42): registration, earning, returns, assignment, lists")
 struct TransactionTests {
+    @Test func theBuyerIsTheFirstMatchInTheStoresIdentificationPriority() async throws {
+        try await LedgerAPI.run { api in
+            let byEmail = try await api.customer(email: "ann@example.com")
+            let byCard = try await api.customer(email: "bob@example.com", card: "CARD-7")
+            _ = try await api.customer(email: "gone@example.com", status: "deleted")
+            _ = try await api.createStore("SECOND")
+            _ = try await api.customer(store: "SECOND", email: "ann@example.com", card: "CARD-7")
+            func buyer(_ number: String, email: String?, card: String?) async throws -> String? {
+                let response = try await api.register(number, email: email, card: card, items: [("SKU1", "10")])
+                #expect(response.status == .ok, "\(response.text)")
+                let id = try #require(try response.object()["transactionId"] as? String)
+                return try await api.transaction(id)["customerId"] as? String
+            }
+            // Default order: e-mail (any case) before the loyalty card number.
+            #expect(try await buyer("P1", email: "ANN@example.com", card: "CARD-7") == byEmail.uuidString.lowercased())
+            #expect(try await buyer("P2", email: "nobody@example.com", card: "CARD-7") == byCard.uuidString.lowercased())
+            #expect(try await buyer("P3", email: "gone@example.com", card: nil) == nil)
+            try await api.settings(#"{"customersIdentificationPriority":[{"priority":1,"field":"loyaltyCardNumber"},{"priority":2,"field":"email"}]}"#)
+            #expect(try await buyer("P4", email: "ann@example.com", card: "CARD-7") == byCard.uuidString.lowercased())
+            #expect(try await buyer("P5", email: "ann@example.com", card: " ") == byEmail.uuidString.lowercased())
+        }
+    }
+
     @Test func aSaleEarnsByTheGeneralSpendingRule() async throws {
         try await LedgerAPI.run { api in
             let customer = try await api.customer(email: "jane@example.com")

@@ -28,7 +28,46 @@ public struct LedgerSettings: Sendable, Hashable {
 public enum LedgerFacing {
     /// The store's settings over the defaults.
     public static func settings(on database: some PostgresQueryable, storeID: UUID, currency: String) async throws -> LedgerSettings {
-        let settings = try await SettingsRepository().load(on: database, storeID: storeID, currency: currency)
+        ledgerSettings(try await SettingsRepository().load(on: database, storeID: storeID, currency: currency))
+    }
+
+    /// The store's settings and the live customer that transaction data names, in one round trip (the hot path of
+    /// transaction registration): of the customers found by `email` (any case), `loyaltyCardNumber` and `phone`,
+    /// the one of the first field in the settings' identification order.
+    public static func settingsAndCustomer(
+        on database: some PostgresQueryable, storeID: UUID, currency: String, email: String?, loyaltyCardNumber: String?, phone: String?
+    ) async throws -> (settings: LedgerSettings, customer: CustomerSummary?) {
+        func given(_ text: String?) -> String? {
+            text.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func matching(_ field: String, _ condition: String) -> String {
+            """
+            (SELECT '\(field)' AS matched_by, \(CustomerRepository.columns) FROM \(CustomerRepository.from)
+             WHERE c.store_id = $1 AND c.status <> 'deleted' AND \(condition) ORDER BY c.created_at LIMIT 1)
+            """
+        }
+        let candidates = [
+            matching("email", "lower(c.email) = lower($2)"), matching("loyaltyCardNumber", "c.loyalty_card_number = $3"),
+            matching("phone", "c.phone = $4"),
+        ].joined(separator: " UNION ALL ")
+        let rows = try await database.query(SQL(
+            """
+                SELECT s."values" AS settings_document, m.* FROM (SELECT 1) AS one
+                LEFT JOIN customers.settings s ON s.store_id = $1
+                LEFT JOIN LATERAL (\(candidates)) AS m ON true
+                """,
+            binds: [storeID.uuidString, given(email), given(loyaltyCardNumber), given(phone)]
+        ))
+        let stored = try rows.firstRow?.decode(JSONB?.self, "settings_document")
+        let settings = ledgerSettings(ProgramSettings.over(defaults: currency, stored: stored))
+        var found: [String: CustomerSummary] = [:]
+        for row in rows {
+            if let field = try row.decode(String?.self, "matched_by") { found[field] = CustomerSummary(try CustomerRecord(row: row)) }
+        }
+        return (settings, settings.identificationOrder.lazy.compactMap { found[$0] }.first)
+    }
+
+    private static func ledgerSettings(_ settings: ProgramSettings) -> LedgerSettings {
         let method = settings.text("pointsDaysExpiryAfter") ?? "after_x_days"
         let locked = settings.values["allTimeNotLocked"]?.bool ?? true
         var order: [(Int, String)] = []

@@ -20,6 +20,16 @@ struct ProgramSettings: Sendable {
         return ProgramSettings(values: values)
     }
 
+    /// The stored document (nil: nothing saved) over the defaults; a key saved as null stays unset.
+    static func over(defaults currency: String, stored: JSONB?) -> ProgramSettings {
+        var settings = defaults(currency: currency)
+        let document: [String: JSONValue] = stored.map { JSONValue($0).object } ?? [:]
+        for (key, value) in document {
+            settings.values[key] = value == .null ? nil : value
+        }
+        return settings
+    }
+
     func text(_ key: String) -> String? { values[key]?.text.flatMap { $0.isEmpty ? nil : $0 } }
     func flag(_ key: String) -> Bool { values[key]?.bool ?? false }
     func int(_ key: String) -> Int? { values[key]?.int }
@@ -55,14 +65,8 @@ enum LevelDowngradeMode: String, Sendable {
 struct SettingsRepository: Sendable {
     /// The store's settings over the defaults.
     func load(on database: some PostgresQueryable, storeID: UUID, currency: String) async throws -> ProgramSettings {
-        var settings = ProgramSettings.defaults(currency: currency)
         let stored = try await database.query("SELECT \"values\" FROM customers.settings WHERE store_id = \(storeID)").firstRow
-        if let stored {
-            for (key, value) in JSONValue(try stored.decode(JSONB.self, "values")).object {
-                settings.values[key] = value == .null ? nil : value
-            }
-        }
-        return settings
+        return ProgramSettings.over(defaults: currency, stored: try stored?.decode(JSONB.self, "values"))
     }
 
     /// Replaces the stored settings with `settings`; keys without a value are saved as null, so that a

@@ -43,16 +43,15 @@ enum TransactionService {
     private static func registerBatched(
         on tx: PostgresSession, store: Store, transaction input: Transaction, actor: Actor?
     ) async throws -> Transaction {
-        let settings = try await LedgerFacing.settings(on: tx, storeID: store.id, currency: store.currency)
+        let data = input.customerData
+        let (settings, matched) = try await LedgerFacing.settingsAndCustomer(
+            on: tx, storeID: store.id, currency: store.currency, email: data.email, loyaltyCardNumber: data.loyaltyCardNumber, phone: data.phone
+        )
+        let customer = matched.map(LedgerCustomer.init)
         var transaction = input
         if transaction.isReturn && !settings.returnsEnabled { throw TransactionRefusal.returnsDisabled }
         transaction.grossWithoutDelivery = transaction.items.filter { !settings.deliverySKUs.contains($0.sku.code) }
             .reduce(Amount.zero) { $0 + $1.grossValue }
-        let data = transaction.customerData
-        let customer = try await CustomerDirectory.match(
-            on: tx, storeID: store.id, email: data.email, loyaltyCardNumber: data.loyaltyCardNumber, phone: data.phone,
-            order: settings.identificationOrder
-        )
         var sale: Transaction?
         if transaction.isReturn, let revised = transaction.revisedDocument {
             sale = try await TransactionRepository.find(on: tx, storeID: store.id, documentNumber: revised)
