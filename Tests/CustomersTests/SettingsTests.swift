@@ -97,6 +97,7 @@ struct SettingsTests {
     @Test func invalidSettingsAreFormErrors() async throws {
         try await CustomersAPI.run { api in
             let form = Self.required.replacingOccurrences(of: "currency]=usd", with: "currency]=gbp")
+                .replacingOccurrences(of: "timezone]=Europe/Paris", with: "timezone]=Mars/Olympus")
                 .replacingOccurrences(of: "&settings[pointsDaysActiveCount]=60", with: "")
                 .replacingOccurrences(of: "levelDowngradeMode]=automatic", with: "levelDowngradeMode]=after_x_days")
                 + "&settings[uriWebhooks]=not-a-url&settings[accentColor]=blue"
@@ -105,6 +106,7 @@ struct SettingsTests {
             let children = try #require((try response.object()["form"] as? [String: Any])?["children"] as? [String: Any])
             func errors(_ field: String) -> [String]? { (children[field] as? [String: Any])?["errors"] as? [String] }
             #expect(errors("currency") == ["This value is not valid."])
+            #expect(errors("timezone") == ["This value is not valid."])
             #expect(errors("pointsDaysActiveCount") == ["This value should not be blank."])
             #expect(errors("levelDowngradeDays") == ["This value should not be blank."])
             #expect(errors("levelDowngradeBase") == ["This value should not be blank."])

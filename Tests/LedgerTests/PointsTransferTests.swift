@@ -94,8 +94,8 @@ struct PointsTransferTests {
             #expect(try await api.spend("1", from: customer).status == .badRequest)
 
             let row = try await api.pool.query("""
-                SELECT state, extract(epoch FROM locked_until - created_at)::int AS lock, expires_at AT TIME ZONE 'UTC' AS expires,
-                       (date_trunc('day', locked_until AT TIME ZONE 'UTC') + interval '30 days 23:59:59') AS expected
+                SELECT state, extract(epoch FROM locked_until - created_at)::int AS lock, expires_at AT TIME ZONE 'Europe/Warsaw' AS expires,
+                       (date_trunc('day', locked_until AT TIME ZONE 'Europe/Warsaw') + interval '30 days 23:59:59') AS expected
                 FROM ledger.transfers WHERE id = \(pending)::uuid
                 """).firstRow
             #expect(try row?.decode(String.self, "state") == "pending")

@@ -22,6 +22,8 @@ public struct LedgerSettings: Sendable, Hashable {
     public let tierAssignType: String
     /// Identification fields in priority order (`email`, `loyaltyCardNumber`, `phone`).
     public let identificationOrder: [String]
+    /// The store's time zone (IANA name): days, months and years of expiry dates and usage windows are its.
+    public let timeZone: String
 }
 
 /// Look-ups the ledger needs beyond `CustomersLibrary`.
@@ -81,7 +83,7 @@ public enum LedgerFacing {
             returnsEnabled: settings.values["returns"]?.bool ?? true,
             earningStatuses: Set(settings.strings("customerStatusesEarning")),
             deliverySKUs: Set(settings.strings("excludedDeliverySKUs")), currency: settings.currency,
-            tierAssignType: settings.tierAssignType.rawValue, identificationOrder: fields
+            tierAssignType: settings.tierAssignType.rawValue, identificationOrder: fields, timeZone: settings.timeZone
         )
     }
 }

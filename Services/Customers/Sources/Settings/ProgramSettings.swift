@@ -46,6 +46,8 @@ struct ProgramSettings: Sendable {
     var activationMethod: String { text("accountActivationMethod") ?? "email" }
     var allowCustomersProfileEdits: Bool { values["allowCustomersProfileEdits"]?.bool ?? true }
     var programName: String { text("programName") ?? "Loyalty Program" }
+    /// The `timezone` setting when it names a known zone (older stored values were not checked), else UTC.
+    var timeZone: String { text("timezone").flatMap { SettingKeys.knownTimeZones.contains($0) ? $0 : nil } ?? "UTC" }
 }
 
 /// What a customer's level is computed from.

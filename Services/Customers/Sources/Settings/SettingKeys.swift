@@ -42,9 +42,13 @@ enum SettingKeys {
     static let expiryMethods = ["all_time_active", "after_x_days", "at_the_end_of_the_month", "at_the_end_of_the_year"]
     static let currencies = ["pln", "usd", "eur", "hkd", "cop"]
 
+    /// The zones `timezone` accepts: the IANA names the platform knows (PostgreSQL reads the same database).
+    static let timeZones = TimeZone.knownTimeZoneIdentifiers + ["UTC"]
+    static let knownTimeZones = Set(timeZones)
+
     static let all: [SettingKey] = [
         SettingKey(name: "currency", kind: .choice(currencies), defaultValue: .string("eur")),
-        SettingKey(name: "timezone", kind: .text(required: true), defaultValue: .string("Europe/Warsaw")),
+        SettingKey(name: "timezone", kind: .choice(timeZones), defaultValue: .string("Europe/Warsaw")),
         SettingKey(name: "programName", kind: .text(required: true), defaultValue: .string("Loyalty Program")),
         SettingKey(name: "programConditionsUrl", kind: .url, defaultValue: nil),
         SettingKey(name: "programFaqUrl", kind: .url, defaultValue: nil),

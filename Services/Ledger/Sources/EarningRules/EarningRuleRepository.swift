@@ -122,22 +122,27 @@ enum EarningRuleRepository {
             """).firstRow != nil
     }
 
-    /// How often the customer used the rule in the current window of its limit period (extensions §6.5).
-    static func usages(on db: some PostgresQueryable, storeID: UUID, ruleID: UUID, customerID: UUID, period: String) async throws -> Int {
-        let window: String
+    /// How often the customer used the rule in the current window of its limit period (extensions §6.5): the
+    /// calendar day, week (from Monday), month, quarter, half-year or year of the store's time zone, or ever.
+    static func usages(
+        on db: some PostgresQueryable, storeID: UUID, ruleID: UUID, customerID: UUID, period: String, timeZone: String
+    ) async throws -> Int {
+        let local: SQL = "(now() AT TIME ZONE \(timeZone)::text)"
+        let start: SQL
         switch period {
-        case "day": window = "date_trunc('day', now())"
-        case "week": window = "date_trunc('week', now())"
-        case "month": window = "date_trunc('month', now())"
-        case "3months", "3 months": window = "date_trunc('quarter', now())"
+        case "day": start = "date_trunc('day', \(local))"
+        case "week": start = "date_trunc('week', \(local))"
+        case "month": start = "date_trunc('month', \(local))"
+        case "3months", "3 months": start = "date_trunc('quarter', \(local))"
         case "6months", "6 months":
-            window = "date_trunc('year', now()) + CASE WHEN extract(month FROM now()) > 6 THEN interval '6 months' ELSE interval '0' END"
-        case "year", "1 year": window = "date_trunc('year', now())"
-        default: window = "'-infinity'::timestamptz"
+            start = "date_trunc('year', \(local)) + CASE WHEN extract(month FROM \(local)) > 6 THEN interval '6 months' ELSE interval '0' END"
+        case "year", "1 year": start = "date_trunc('year', \(local))"
+        default: start = "'-infinity'::timestamp"
         }
         return try await db.query("""
             SELECT count(*) FROM ledger.earning_rule_usages
-            WHERE store_id = \(storeID) AND rule_id = \(ruleID) AND customer_id = \(customerID) AND used_at >= \(unsafeRaw: window)
+            WHERE store_id = \(storeID) AND rule_id = \(ruleID) AND customer_id = \(customerID)
+              AND used_at >= (\(start)) AT TIME ZONE \(timeZone)::text
             """).scalar(Int.self)
     }
 

@@ -62,7 +62,7 @@ enum EventAwards {
             .max { ($0.config.pointsAmount ?? .zero) < ($1.config.pointsAmount ?? .zero) }
         guard let winner, let points = winner.config.pointsAmount, points.isPositive else { return .zero }
         // A rule's own usage limit holds for system events too (a log-in rule of 5 per month pays 5 log-ins a month).
-        guard try await withinLimit(on: tx, storeID: store.id, rule: winner, customerID: customer.id) else { return .zero }
+        guard try await withinLimit(on: tx, storeID: store.id, rule: winner, customerID: customer.id, timeZone: settings.timeZone) else { return .zero }
         return try await pay(on: tx, store: store, rule: winner, customer: customer, settings: settings, points: points, actor: actor)
     }
 
@@ -78,7 +78,7 @@ enum EventAwards {
             .max { points($0, value: value) < points($1, value: value) }
         guard let winner else { throw AwardRefusal.noRule }
         if winner.config.pointValue != nil, value == nil { throw AwardRefusal.valueRequired }
-        guard try await withinLimit(on: tx, storeID: store.id, rule: winner, customerID: customer.id) else { throw AwardRefusal.limitExceeded }
+        guard try await withinLimit(on: tx, storeID: store.id, rule: winner, customerID: customer.id, timeZone: settings.timeZone) else { throw AwardRefusal.limitExceeded }
         return try await pay(on: tx, store: store, rule: winner, customer: customer, settings: settings, points: points(winner, value: value), actor: actor)
     }
 
@@ -122,7 +122,7 @@ enum EventAwards {
         guard !rules.isEmpty else { throw AwardRefusal.noRule }
         var total = Amount.zero
         var paid = false
-        for rule in rules where try await withinLimit(on: tx, storeID: store.id, rule: rule, customerID: customer.id) {
+        for rule in rules where try await withinLimit(on: tx, storeID: store.id, rule: rule, customerID: customer.id, timeZone: settings.timeZone) {
             total += try await pay(on: tx, store: store, rule: rule, customer: customer, settings: settings, actor: actor)
             paid = true
         }
@@ -132,10 +132,14 @@ enum EventAwards {
 
     /// Whether the customer may still use the rule in this period. Serialized per rule and customer by an
     /// advisory lock held to the end of the transaction, so concurrent calls cannot both pass the limit.
-    private static func withinLimit(on tx: PostgresSession, storeID: UUID, rule: EarningRule, customerID: UUID) async throws -> Bool {
+    private static func withinLimit(
+        on tx: PostgresSession, storeID: UUID, rule: EarningRule, customerID: UUID, timeZone: String
+    ) async throws -> Bool {
         guard let limit = rule.limit, limit.active, let count = limit.limit else { return true }
         _ = try await tx.query("SELECT pg_advisory_xact_lock(hashtextextended(\(rule.id.text + customerID.text), 0))")
-        let used = try await EarningRuleRepository.usages(on: tx, storeID: storeID, ruleID: rule.id, customerID: customerID, period: limit.period ?? "forever")
+        let used = try await EarningRuleRepository.usages(
+            on: tx, storeID: storeID, ruleID: rule.id, customerID: customerID, period: limit.period ?? "forever", timeZone: timeZone
+        )
         return used < count
     }
 

@@ -240,12 +240,15 @@ struct OkendoLoyaltyController {
     @Sendable func customerRules(_ request: Request, context: StoreContext) async throws -> Response {
         let pool = context.runtime.pool
         let customer = try await sessionCustomer(context, on: pool)
-        let currency = try await LedgerFacing.settings(on: pool, storeID: context.store.id, currency: context.store.currency).currency
+        let settings = try await LedgerFacing.settings(on: pool, storeID: context.store.id, currency: context.store.currency)
         var views: [OkendoLoyalty.RuleView] = []
         for rule in try await OkendoLoyalty.rules(on: pool, store: context.store, customer: customer) {
-            var view = OkendoLoyalty.RuleView(rule, currency: currency)
+            var view = OkendoLoyalty.RuleView(rule, currency: settings.currency)
             if let limit = rule.limit, limit.active, let count = limit.limit {
-                let used = try await EarningRuleRepository.usages(on: pool, storeID: context.store.id, ruleID: rule.id, customerID: customer.id, period: limit.period ?? "forever")
+                let used = try await EarningRuleRepository.usages(
+                    on: pool, storeID: context.store.id, ruleID: rule.id, customerID: customer.id, period: limit.period ?? "forever",
+                    timeZone: settings.timeZone
+                )
                 view.isCompleted = used >= count
             } else {
                 view.isCompleted = false
@@ -335,16 +338,17 @@ struct OkendoLoyaltyController {
         return try Response.json(Body(transactions: items, nextUrl: next))
     }
 
-    /// S15: what the customer spent (sales minus returns) since the start of the current calendar year.
+    /// S15: what the customer spent (sales minus returns) since the start of the current calendar year of the store's time zone.
     @Sendable func spend(_ request: Request, context: StoreContext) async throws -> Response {
         let pool = context.runtime.pool
         let customer = try await sessionCustomer(context, on: pool)
+        let zone = try await LedgerFacing.settings(on: pool, storeID: context.store.id, currency: context.store.currency).timeZone
         let row = try await pool.query("""
-            SELECT date_trunc('year', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS since,
-                   coalesce(sum(CASE WHEN document_type = 'sell' THEN gross_value ELSE -gross_value END), 0) AS spent
-            FROM ledger.transactions
-            WHERE store_id = \(context.store.id) AND customer_id = \(customer.id)
-              AND purchase_date >= date_trunc('year', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+            WITH year AS (SELECT date_trunc('year', now() AT TIME ZONE \(zone)::text) AT TIME ZONE \(zone)::text AS since)
+            SELECT year.since, coalesce(sum(CASE WHEN document_type = 'sell' THEN gross_value ELSE -gross_value END), 0) AS spent
+            FROM year LEFT JOIN ledger.transactions t
+              ON t.store_id = \(context.store.id) AND t.customer_id = \(customer.id) AND t.purchase_date >= year.since
+            GROUP BY year.since
             """).firstRow.orThrow(APIError.notFound)
         struct Body: Encodable {
             let customerSpend: Amount

@@ -82,7 +82,7 @@ enum PointsLedger {
                        CASE WHEN locked_until IS NULL THEN 'active' ELSE 'pending' END, \(points),
                        CASE WHEN locked_until IS NULL THEN \(points)::numeric ELSE 0 END, \(origin.comment), \(origin.issuer),
                        locked_until,
-                       coalesce(\(expiresAt)::timestamptz, ledger.points_expiry(\(policy.expiryMethod), \(policy.activeDays)::int, coalesce(locked_until, now()))),
+                       coalesce(\(expiresAt)::timestamptz, ledger.points_expiry(\(policy.expiryMethod), \(policy.activeDays)::int, coalesce(locked_until, now()), \(policy.timeZone)::text)),
                        \(origin.transactionID), \(origin.earningRuleID), \(origin.invitationID), \(origin.counterpartID)
                 FROM timing
                 RETURNING state, value
