@@ -13,7 +13,8 @@ struct CustomerNotifier: Sendable {
 
     /// A message waiting for its transaction to commit.
     enum Pending: Sendable {
-        case activationEmail(to: String, token: String, storeCode: String, programName: String)
+        /// An e-mail already written (from the store's template).
+        case mail(OutboxMessage)
         case activationSMS(to: String, code: String, programName: String)
         case phoneConfirmation(to: String, code: String, programName: String)
     }
@@ -23,15 +24,23 @@ struct CustomerNotifier: Sendable {
         for message in pending { try outbox.send(Self.message(message)) }
     }
 
+    /// The activation e-mail (the store's `registration` template): the activation link and the conditions.
+    static func activationEmail(
+        to address: String, token: String, store: Store, program: ProgramSettings, on database: some PostgresQueryable
+    ) async throws -> Pending {
+        let url = "/api/\(store.code)/customer/activate/\(token)"
+        let conditions = try await SettingsFilesController.conditionsURL(store: store, program: program, on: database) ?? ""
+        let message = try await StoreMail.compose(
+            "registration", to: address, data: ["token": token, "url": url, "conditions_file": conditions],
+            fallback: ("Account created", "Welcome to \(program.programName)! Activate your account: \(url)"), storeID: store.id, on: database
+        )
+        return .mail(message)
+    }
+
     static func message(_ pending: Pending) -> OutboxMessage {
         switch pending {
-        case let .activationEmail(to, token, storeCode, programName):
-            let url = "/api/\(storeCode)/customer/activate/\(token)"
-            return OutboxMessage(
-                channel: .mail, to: to, subject: "Account created",
-                body: "Welcome to \(programName)! Activate your account: \(url)", template: "registration",
-                data: ["token": token, "url": url]
-            )
+        case let .mail(message):
+            return message
         case let .activationSMS(to, code, programName):
             return OutboxMessage(
                 channel: .sms, to: to, body: "\(programName): your activation code is \(code)", template: "activation_code",

@@ -201,6 +201,6 @@ struct CustomerRegistration: Sendable {
             UPDATE customers.customers SET activation_token = \(token) WHERE store_id = \(customer.storeID) AND id = \(customer.id)
             """)
         guard let email = customer.email else { return [] }
-        return [.activationEmail(to: email, token: token, storeCode: store.code, programName: program.programName)]
+        return [try await CustomerNotifier.activationEmail(to: email, token: token, store: store, program: program, on: tx)]
     }
 }

@@ -46,20 +46,9 @@ struct NewLevelMail: Sendable {
             "level_discount": level.reward.percent.twoDecimals + "%",
             "ecommerce_address": program.text("programUrl") ?? "",
         ]
-        // The store's `new_level` template (EM-03) when it has one, its `{{ variable }}`s filled in.
-        let template = try await tx.query("""
-            SELECT subject, content FROM customers.email_templates WHERE store_id = \(storeID) AND key = 'new_level'
-            """).firstRow
-        let subject = try template.map { Self.render(try $0.decode(String.self, "subject"), data) } ?? "\(program.programName) - new level"
-        let body = try template.map { Self.render(try $0.decode(String.self, "content"), data) }
-            ?? "Congratulations! You are now at level \(level.name) of \(program.programName), with a \(data["level_discount"]!) discount."
-        return OutboxMessage(channel: .mail, to: email, subject: subject, body: body, template: "new_level", data: data)
-    }
-
-    /// Replaces `{{ name }}` (spaces optional) by the variable's value.
-    static func render(_ text: String, _ data: [String: String]) -> String {
-        data.reduce(text) { text, variable in
-            ["{{ \(variable.key) }}", "{{\(variable.key)}}"].reduce(text) { $0.replacingOccurrences(of: $1, with: variable.value) }
-        }
+        let fallbackBody = "Congratulations! You are now at level \(level.name) of \(program.programName), with a \(data["level_discount"]!) discount."
+        return try await StoreMail.compose(
+            "new_level", to: email, data: data, fallback: ("\(program.programName) - new level", fallbackBody), storeID: storeID, on: tx
+        )
     }
 }

@@ -84,13 +84,16 @@ struct SettingsFilesController {
     @Sendable func conditionsURL(_ request: Request, context: StoreContext) async throws -> Response {
         _ = try context.requireIdentity()
         let pool = context.runtime.pool
-        let url: String?
-        if try await files.find(on: pool, storeID: context.store.id, kind: .setting, owner: Self.conditions) != nil {
-            url = "/api/\(context.store.code)/settings/conditions-file"
-        } else {
-            url = try await settings.load(on: pool, storeID: context.store.id, currency: context.store.currency).text("programConditionsUrl")
+        let program = try await settings.load(on: pool, storeID: context.store.id, currency: context.store.currency)
+        return try Response.json(ConditionsURL(url: try await Self.conditionsURL(store: context.store, program: program, on: pool)))
+    }
+
+    /// Where the program's conditions are: the uploaded file, else the `programConditionsUrl` setting, else nil.
+    static func conditionsURL(store: Store, program: ProgramSettings, on database: some PostgresQueryable) async throws -> String? {
+        if try await FileStore().find(on: database, storeID: store.id, kind: .setting, owner: conditions) != nil {
+            return "/api/\(store.code)/settings/conditions-file"
         }
-        return try Response.json(ConditionsURL(url: url))
+        return program.text("programConditionsUrl")
     }
 
     struct ConditionsURL: Encodable {
