@@ -16,8 +16,9 @@ final class PostgresConnection: @unchecked Sendable {
     private static let preparedStatementLimit = 512
     /// Set when libpq reports the connection unusable; the pool then discards it.
     private(set) var isBroken = false
-    /// A `BEGIN …` not sent yet: it travels with the transaction's first statement, in the same round trip.
-    var deferredBegin: String?
+    /// Statements without parameters or results that wait for the next statement and travel with it, in the same
+    /// round trip: a transaction's `BEGIN`, `SAVEPOINT`s and `RELEASE`s (see `PostgresSession`).
+    var deferred: [String] = []
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -45,9 +46,10 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// Runs one statement with bound text parameters, preparing it on first use.
     func query(_ text: String, _ binds: [String?]) throws -> PostgresRows {
-        if let begin = deferredBegin {
-            deferredBegin = nil
-            return try pipelined(begin: begin, text, binds)
+        if !deferred.isEmpty {
+            let prefix = deferred
+            deferred = []
+            return try pipelined(after: prefix, text, binds)
         }
         if let name = preparedStatements[text] {
             return try executePrepared(name, binds)
@@ -66,8 +68,8 @@ final class PostgresConnection: @unchecked Sendable {
     @discardableResult
     func simpleQuery(_ text: String) throws -> PostgresRows {
         var last: PostgresRows?
-        let text = deferredBegin.map { "\($0); \(text)" } ?? text
-        deferredBegin = nil
+        let text = (deferred + [text]).joined(separator: "; ")
+        deferred = []
         guard PQsendQuery(handle, text) == 1 else { throw connectionError() }
         var firstError: PostgresError?
         while let result = PQgetResult(handle) {
@@ -83,14 +85,15 @@ final class PostgresConnection: @unchecked Sendable {
         return last ?? PostgresRows(columns: [], cells: [], affectedRows: 0)
     }
 
-    /// Sends `begin` and the statement (prepared on first use) in one pipeline: one round trip instead of two.
+    /// Sends the `prefix` statements and then the statement (prepared on first use) in one pipeline: one round trip.
     /// Every result is read before leaving pipeline mode, failed or not; the first failure is thrown.
-    private func pipelined(begin: String, _ text: String, _ binds: [String?]) throws -> PostgresRows {
+    private func pipelined(after prefix: [String], _ text: String, _ binds: [String?]) throws -> PostgresRows {
         guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
         var name = preparedStatements[text]
+        let preparesNow = name == nil && preparedStatements.count < Self.preparedStatementLimit
         let sent = withParameterPointers(binds) { values -> Bool in
-            guard PQsendQueryParams(handle, begin, 0, nil, nil, nil, nil, 0) == 1 else { return false }
-            if name == nil, preparedStatements.count < Self.preparedStatementLimit {
+            for statement in prefix where PQsendQueryParams(handle, statement, 0, nil, nil, nil, nil, 0) != 1 { return false }
+            if preparesNow {
                 let newName = "s\(preparedStatements.count + 1)"
                 guard PQsendPrepare(handle, newName, text, Int32(binds.count), nil) == 1 else { return false }
                 name = newName
@@ -122,7 +125,7 @@ final class PostgresConnection: @unchecked Sendable {
             }
             do {
                 let checked = try check(result)
-                if commands == 2, name != nil, preparedStatements[text] == nil { preparedOK = true }
+                if preparesNow, commands == prefix.count + 1 { preparedOK = true }
                 last = rows(of: checked)
                 PQclear(checked)
             } catch let error as PostgresError {

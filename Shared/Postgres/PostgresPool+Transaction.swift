@@ -36,16 +36,19 @@ extension PostgresPool {
     ) async throws -> Result {
         try await withConnection { session in
             // BEGIN goes out with the body's first statement; a body that runs none sends nothing at all.
-            session.connection.deferredBegin = "BEGIN ISOLATION LEVEL \(isolation.rawValue)"
-            defer { session.connection.deferredBegin = nil }
+            let begin = "BEGIN ISOLATION LEVEL \(isolation.rawValue)"
+            session.connection.deferred = [begin]
+            defer { session.connection.deferred = [] }
             let result: Result
             do {
                 result = try await body(session)
             } catch {
-                if session.connection.deferredBegin == nil, !session.connection.isBroken { _ = try? await session.simpleQuery("ROLLBACK") }
+                let begun = session.connection.deferred.first != begin
+                session.connection.deferred = []
+                if begun, !session.connection.isBroken { _ = try? await session.simpleQuery("ROLLBACK") }
                 throw error
             }
-            guard session.connection.deferredBegin == nil else { return result }
+            guard session.connection.deferred.first != begin else { return result }
             do {
                 try await session.simpleQuery("COMMIT")
             } catch var error as PostgresError where error.kind == .connection {

@@ -30,6 +30,30 @@ public struct PostgresSession: PostgresQueryable, @unchecked Sendable {
         try await threadPool.runIfActive { [connection] in try connection.query(sql.text, sql.binds) }
     }
 
+    /// Sets a savepoint inside a transaction. It costs no round trip of its own: it travels with the next statement.
+    public func savepoint(_ name: String) {
+        connection.deferred.append("SAVEPOINT \(name)")
+    }
+
+    /// Releases a savepoint; like `savepoint`, it travels with the next statement (nothing at all when no
+    /// statement ran since the savepoint was set).
+    public func releaseSavepoint(_ name: String) {
+        if connection.deferred.last == "SAVEPOINT \(name)" {
+            connection.deferred.removeLast()
+        } else {
+            connection.deferred.append("RELEASE SAVEPOINT \(name)")
+        }
+    }
+
+    /// Undoes what ran since the savepoint (nothing to send when no statement ran since it was set).
+    public func rollbackToSavepoint(_ name: String) async throws {
+        if let index = connection.deferred.lastIndex(of: "SAVEPOINT \(name)") {
+            connection.deferred.removeSubrange(index...)
+        } else {
+            try await simpleQuery("ROLLBACK TO SAVEPOINT \(name)")
+        }
+    }
+
     /// Runs several `;`-separated statements without parameters.
     @discardableResult
     public func simpleQuery(_ text: String) async throws -> PostgresRows {

@@ -82,6 +82,35 @@ struct ErrorAndTransactionTests {
         }
     }
 
+    @Test func savepointsTravelWithTheNextStatementAndStillUndoTheirPart() async throws {
+        try await TestDatabase.withPool(size: 1) { pool in
+            try await pool.execute("CREATE TABLE items (id integer PRIMARY KEY)")
+            try await pool.transaction { tx in
+                try await tx.execute("INSERT INTO items VALUES (1)")
+                // Kept: set, used, released.
+                tx.savepoint("step")
+                try await tx.execute("INSERT INTO items VALUES (2)")
+                tx.releaseSavepoint("step")
+                // Undone: a failing statement after the savepoint, then a good one in the same transaction.
+                tx.savepoint("step")
+                try await tx.execute("INSERT INTO items VALUES (3)")
+                await #expect(throws: PostgresError.self) { try await tx.execute("INSERT INTO items VALUES (1)") }
+                try await tx.rollbackToSavepoint("step")
+                // Nothing ran since the savepoint: nothing to send, nothing undone.
+                tx.savepoint("step")
+                try await tx.rollbackToSavepoint("step")
+                tx.savepoint("step")
+                tx.releaseSavepoint("step")
+                try await tx.execute("INSERT INTO items VALUES (4)")
+                // A release pending at the end goes out with COMMIT.
+                tx.savepoint("step")
+                try await tx.execute("INSERT INTO items VALUES (5)")
+                tx.releaseSavepoint("step")
+            }
+            #expect(try await pool.query("SELECT array_agg(id ORDER BY id)::text FROM items").scalar(String.self) == "{1,2,4,5}")
+        }
+    }
+
     @Test func concurrentTransactionsNeverLoseAnUpdate() async throws {
         try await TestDatabase.withPool(size: 6) { pool in
             try await pool.execute("CREATE TABLE counters (id integer PRIMARY KEY, value integer NOT NULL)")

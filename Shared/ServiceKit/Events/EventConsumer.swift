@@ -90,15 +90,15 @@ public struct EventConsumer: Service {
             let events = try await claim(on: session)
             var handled: [Int64] = []
             for event in events {
-                try await session.simpleQuery("SAVEPOINT handler")
+                session.savepoint("handler")
                 do {
                     try await handler(event, session)
-                    try await session.simpleQuery("RELEASE SAVEPOINT handler")
+                    session.releaseSavepoint("handler")
                     handled.append(event.id)
                 } catch let error as PostgresError where error.isTransient {
                     throw error
                 } catch {
-                    try await session.simpleQuery("ROLLBACK TO SAVEPOINT handler")
+                    try await session.rollbackToSavepoint("handler")
                     try await postpone(event.id, failure: error, on: session)
                 }
             }
