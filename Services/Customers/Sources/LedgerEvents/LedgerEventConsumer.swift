@@ -26,14 +26,15 @@ struct LedgerEventConsumer: Sendable {
 
     func handle(_ event: StoredEvent, on tx: PostgresSession) async throws {
         guard let storeID = event.storeID, let store = try await runtime.stores.activeStore(id: storeID) else { return }
-        let program = try await settings.load(on: tx, storeID: storeID, currency: store.currency)
-        switch event.type {
-        case LedgerEvent.transactionRegistered:
+        if event.type == LedgerEvent.transactionRegistered {
             let payload = try event.payload.decode(as: TransactionPayload.self)
             if let posID = payload.posId { try await pos.addTransaction(on: tx, storeID: storeID, id: posID, amount: payload.grossValue ?? .zero) }
-        case LedgerEvent.customerAssignedToTransaction:
+            return
+        }
+        let program = try await settings.load(on: tx, storeID: storeID, currency: store.currency)
+        if event.type == LedgerEvent.customerAssignedToTransaction {
             try await transaction(try event.payload.decode(as: TransactionPayload.self), storeID: storeID, program: program, on: tx)
-        default:
+        } else {
             try await points(event, storeID: storeID, program: program, on: tx)
         }
     }
@@ -67,13 +68,15 @@ struct LedgerEventConsumer: Sendable {
     /// A transaction of the customer: the purchase facts (for segments) and the totals, then the level in
     /// transactions mode. A repeated event changes nothing.
     private func transaction(_ payload: TransactionPayload, storeID: UUID, program: ProgramSettings, on tx: PostgresSession) async throws {
-        guard let customerID = payload.customerId, try await customers.exists(on: tx, storeID: storeID, id: customerID) else { return }
+        guard let customerID = payload.customerId else { return }
         let date = payload.purchaseDate.flatMap(Timestamps.parseDateTime) ?? Date()
         let items = try JSONB(encoding: payload.items ?? [])
+        // Stored only for a live customer, once: nothing inserted means a deleted customer or a repeated event.
         let inserted = try await tx.execute("""
             INSERT INTO customers.customer_transactions (store_id, transaction_id, customer_id, pos_id, document_type, purchase_date, gross_value, items)
-            VALUES (\(storeID), \(payload.transactionId), \(customerID), \(payload.posId), \(payload.documentType ?? "sell"), \(date),
-                    \(payload.grossValue ?? .zero), \(items)::jsonb)
+            SELECT \(storeID), \(payload.transactionId), \(customerID), \(payload.posId), \(payload.documentType ?? "sell"), \(date),
+                   \(payload.grossValue ?? .zero), \(items)::jsonb
+            WHERE EXISTS (SELECT 1 FROM customers.customers WHERE store_id = \(storeID) AND id = \(customerID) AND status <> 'deleted')
             ON CONFLICT (store_id, transaction_id) DO NOTHING
             """)
         guard inserted > 0 else { return }
