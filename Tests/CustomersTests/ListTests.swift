@@ -65,6 +65,12 @@ struct ListTests {
             #expect(try await api.admin(.delete, "/api/DEFAULT/customer/\(ids[0].text)").status == .noContent)
             #expect(try await api.admin(.get, "/api/DEFAULT/admin/customer").object()["total"] as? Int == 2)
             #expect(try await api.admin(.get, "/api/DEFAULT/customer?email=t").object()["total"] as? Int == 2)
+            // Status changes of several rows in one statement count each row; other updates count nothing.
+            try await api.pool.execute("UPDATE customers.customers SET status = 'deleted' WHERE email IN ('t2@example.com', 't3@example.com')")
+            #expect(try await api.admin(.get, "/api/DEFAULT/admin/customer").object()["total"] as? Int == 0)
+            try await api.pool.execute("UPDATE customers.customers SET status = 'active' WHERE email IN ('t1@example.com', 't2@example.com')")
+            try await api.pool.execute("UPDATE customers.customers SET first_name = 'Renamed', status = status")
+            #expect(try await api.admin(.get, "/api/DEFAULT/admin/customer").object()["total"] as? Int == 2)
             // The kept counts equal a fresh count in every store.
             let drift = try await api.pool.query("""
                 SELECT count(*) FROM customers.store_customer_counts counts
