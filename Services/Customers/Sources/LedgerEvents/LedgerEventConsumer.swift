@@ -33,7 +33,7 @@ struct LedgerEventConsumer: Sendable {
         }
         let program = try await settings.load(on: tx, storeID: storeID, currency: store.currency)
         if event.type == LedgerEvent.customerAssignedToTransaction {
-            try await transaction(try event.payload.decode(as: TransactionPayload.self), storeID: storeID, program: program, on: tx)
+            try await transaction(try event.payload.decode(as: TransactionPayload.self), of: event, storeID: storeID, program: program, on: tx)
         } else {
             try await points(event, storeID: storeID, program: program, on: tx)
         }
@@ -67,15 +67,16 @@ struct LedgerEventConsumer: Sendable {
 
     /// A transaction of the customer: the purchase facts (for segments) and the totals, then the level in
     /// transactions mode. A repeated event changes nothing.
-    private func transaction(_ payload: TransactionPayload, storeID: UUID, program: ProgramSettings, on tx: PostgresSession) async throws {
+    private func transaction(
+        _ payload: TransactionPayload, of event: StoredEvent, storeID: UUID, program: ProgramSettings, on tx: PostgresSession
+    ) async throws {
         guard let customerID = payload.customerId else { return }
         let date = payload.purchaseDate.flatMap(Timestamps.parseDateTime) ?? Date()
-        let items = try JSONB(encoding: payload.items ?? [])
         // Stored only for a live customer, once: nothing inserted means a deleted customer or a repeated event.
         let inserted = try await tx.execute("""
             INSERT INTO customers.customer_transactions (store_id, transaction_id, customer_id, pos_id, document_type, purchase_date, gross_value, items)
             SELECT \(storeID), \(payload.transactionId), \(customerID), \(payload.posId), \(payload.documentType ?? "sell"), \(date),
-                   \(payload.grossValue ?? .zero), \(items)::jsonb
+                   \(payload.grossValue ?? .zero), coalesce(\(event.payload)::jsonb -> 'items', '[]')
             WHERE EXISTS (SELECT 1 FROM customers.customers WHERE store_id = \(storeID) AND id = \(customerID) AND status <> 'deleted')
             ON CONFLICT (store_id, transaction_id) DO NOTHING
             """)

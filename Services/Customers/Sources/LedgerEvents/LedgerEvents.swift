@@ -45,16 +45,8 @@ struct PointsPayload: Decodable, Sendable {
     let receiverAvailableBalance: Amount?
 }
 
-/// A transaction event's payload.
+/// A transaction event's payload. Its `items` are not decoded: they are stored as the event carries them.
 struct TransactionPayload: Decodable, Sendable {
-    struct Item: Codable, Sendable {
-        let sku: String?
-        let maker: String?
-        let category: String?
-        let grossValue: Amount?
-        let labels: [Label]?
-    }
-
     struct Totals: Decodable, Sendable {
         let transactionsCount: Int
         let transactionsAmount: Amount
@@ -71,7 +63,6 @@ struct TransactionPayload: Decodable, Sendable {
     let amountExcludedForLevel: Amount?
     let purchaseDate: String?
     let posId: UUID?
-    let items: [Item]?
     let totals: Totals?
 
     var isReturn: Bool { documentType == "return" }
