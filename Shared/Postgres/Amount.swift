@@ -91,7 +91,7 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible, E
     }
 
     private static func parse(_ text: String, rounding: Bool) -> Amount? {
-        var utf8 = Substring(text.trimmingCharacters(in: .whitespaces)).utf8[...]
+        var utf8 = Substring(text.trimmedSpaces).utf8[...]
         guard !utf8.isEmpty else { return nil }
         var negative = false
         if utf8.first == UInt8(ascii: "-") || utf8.first == UInt8(ascii: "+") {

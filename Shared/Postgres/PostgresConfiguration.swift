@@ -40,7 +40,7 @@ public struct PostgresConfiguration: Sendable, Hashable {
 
     /// Parses either a `postgres://` / `postgresql://` URL or a libpq key/value string.
     public init(string: String) throws {
-        let trimmed = string.trimmingCharacters(in: .whitespaces)
+        let trimmed = string.trimmedSpaces
         if trimmed.hasPrefix("postgres://") || trimmed.hasPrefix("postgresql://") {
             try self.init(url: trimmed)
         } else {
@@ -144,7 +144,7 @@ public struct PostgresConfiguration: Sendable, Hashable {
             guard let equals = scanner.firstIndex(of: "=") else {
                 throw PostgresError.configuration("missing \"=\" after \"\(scanner)\" in connection string")
             }
-            let key = scanner[..<equals].trimmingCharacters(in: .whitespaces)
+            let key = scanner[..<equals].trimmedSpaces
             scanner = scanner[scanner.index(after: equals)...]
             skipSpaces()
             var value = ""

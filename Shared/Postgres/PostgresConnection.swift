@@ -34,7 +34,7 @@ final class PostgresConnection: @unchecked Sendable {
             throw PostgresError.connection("libpq could not allocate a connection")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+            let message = String(cString: PQerrorMessage(handle)).trimmedWhitespace
             PQfinish(handle)
             throw PostgresError.connection(message)
         }
@@ -202,17 +202,17 @@ final class PostgresConnection: @unchecked Sendable {
             guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
             return String(cString: value)
         }
-        let message = field("M") ?? String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = field("M") ?? String(cString: PQresultErrorMessage(result)).trimmedWhitespace
         return PostgresError(
             kind: .server,
-            message: message.isEmpty ? String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines) : message,
+            message: message.isEmpty ? String(cString: PQerrorMessage(handle)).trimmedWhitespace : message,
             sqlState: field("C"), constraint: field("n"), detail: field("D"), table: field("t"), column: field("c")
         )
     }
 
     private func connectionError() -> PostgresError {
         isBroken = PQstatus(handle) != CONNECTION_OK || isBroken
-        let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = String(cString: PQerrorMessage(handle)).trimmedWhitespace
         return PostgresError.connection(message.isEmpty ? "connection lost" : message)
     }
 

@@ -72,9 +72,7 @@ struct ImportTests {
 @Suite("Customer XML import: the activation e-mail (C35 sendActivationMail)")
 struct ImportActivationMailTests {
     func mail(_ api: CustomersAPI) throws -> [OutboxMessage] {
-        let directory = api.runtime.outbox.directory.appendingPathComponent("mail")
-        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
-        return try files.map { try JSONDecoder().decode(OutboxMessage.self, from: Data(contentsOf: $0)) }
+        try api.runtime.outbox.messages(.mail)
     }
 
     func record(_ email: String, active: Int, send: String?) -> String {

@@ -80,4 +80,14 @@ struct ValueTests {
         #expect(LocalDate(daysSinceEpoch: 0).description == "1970-01-01")
         #expect(LocalDate("1969-12-31")?.daysSinceEpoch == -1)
     }
+
+    @Test func trimmingMatchesFoundationsWhitespaceSets() {
+        let samples = ["", " ", "abc", "  abc  ", "\tabc\n", "\n\r abc \u{2028}", "\u{00A0}abc\u{3000}", "a b", " \u{301}x ",
+                       "é ", "\n", "x\u{85}", "\u{200B}zero-width\u{200B}", "\u{180E}x\u{FEFF}"]
+        for sample in samples {
+            #expect(sample.trimmedWhitespace == sample.trimmingCharacters(in: .whitespacesAndNewlines), "\(sample.debugDescription)")
+            #expect(sample.trimmedSpaces == sample.trimmingCharacters(in: .whitespaces), "\(sample.debugDescription)")
+            #expect(sample[...].trimmedWhitespace == sample.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
 }

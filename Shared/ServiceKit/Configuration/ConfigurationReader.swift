@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 /// Reads typed settings from the environment and command-line flags, collecting every problem so the
 /// process can fail fast with one message naming all missing or malformed keys.
@@ -39,7 +40,7 @@ public struct ConfigurationReader: Sendable {
 
     /// The raw value of a key, nil when absent or empty.
     public func raw(_ key: String) -> String? {
-        guard let value = values[key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = values[key]?.trimmedSpaces, !value.isEmpty else { return nil }
         return value
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -17,7 +18,7 @@ struct RequestIDMiddleware: RouterMiddleware {
         context.runtimeReference = runtime
         context.bodyLimit = runtime.configuration.bodyLimit
         if let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").first {
-            context.clientAddress = forwarded.trimmingCharacters(in: .whitespaces)
+            context.clientAddress = forwarded.trimmedSpaces
         }
         var response = try await next(request, context)
         response.headers[.requestID] = context.requestID

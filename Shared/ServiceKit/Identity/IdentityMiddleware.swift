@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -71,7 +72,7 @@ extension String {
     /// `"Bearer abc"` → `"abc"` for scheme `Bearer` (case-insensitive), else nil.
     func strippingScheme(_ scheme: String) -> String? {
         guard count > scheme.count, lowercased().hasPrefix(scheme.lowercased() + " ") else { return nil }
-        let value = dropFirst(scheme.count + 1).trimmingCharacters(in: .whitespaces)
+        let value = dropFirst(scheme.count + 1).trimmedSpaces
         return value.isEmpty ? nil : value
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 // Reading a value without caring how it was encoded: all accessors return nil when the shape does not fit,
 // so handlers chain them (`input["customer"]?["birthDate"]?.string`) and report the missing field themselves.
@@ -51,7 +52,7 @@ extension FormValue {
 
     /// The trimmed text of a field, nil when absent or blank.
     public var trimmedText: String? {
-        guard let text = string?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard let text = string?.trimmedWhitespace, !text.isEmpty else { return nil }
         return text
     }
 

@@ -32,7 +32,7 @@ public enum UTCTime {
     /// with optional fractional seconds and an offset (`Z`, `+01`, `+0100`, `+01:00`), or a bare date (midnight).
     /// No offset means UTC. Nil for anything else.
     public static func parse(_ text: String) -> Date? {
-        let text = text.trimmingCharacters(in: .whitespaces)
+        let text = text.trimmedSpaces
         guard text.utf8.count >= 10, let day = LocalDate(String(text.prefix(10))) else { return nil }
         var rest = Substring(text.dropFirst(10))
         if rest.isEmpty { return startOfDay(day) }

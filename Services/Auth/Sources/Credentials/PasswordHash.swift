@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import ServiceKit
 
 /// A bcrypt hash of a password. Make it before opening the transaction that stores it, so the transaction
@@ -42,7 +43,7 @@ public enum CredentialError: Error, Sendable, Hashable {
 /// Identifier normalization: surrounding spaces dropped, empty means none.
 enum Identifier {
     static func normalized(_ text: String?) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard let text = text?.trimmedWhitespace, !text.isEmpty else { return nil }
         return text
     }
 }

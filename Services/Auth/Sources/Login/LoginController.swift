@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Hummingbird
 import ServiceKit
 
@@ -35,7 +36,7 @@ struct LoginController {
     private func logIn(_ kind: Identity.Kind, store: Store?, _ request: Request, _ context: some IdentifiedContext) async throws -> Response {
         let input = try await context.input(from: request)
         let attempt = LoginAttempt(
-            kind: kind, store: store, username: input["_username"]?.string?.trimmingCharacters(in: .whitespaces) ?? "",
+            kind: kind, store: store, username: input["_username"]?.string?.trimmedSpaces ?? "",
             password: input["_password"]?.string ?? "", ip: context.clientAddress
         )
         return try Response.json(try await service.logIn(attempt))

@@ -252,9 +252,9 @@ struct CustomerForm: Sendable {
         var labels: [Label] = []
         for pair in text.split(separator: ";") {
             let parts = pair.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = parts[0].trimmingCharacters(in: .whitespaces)
+            let key = parts[0].trimmedSpaces
             guard !key.isEmpty else { return nil }
-            labels.append(Label(key: key, value: parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""))
+            labels.append(Label(key: key, value: parts.count > 1 ? parts[1].trimmedSpaces : ""))
         }
         return labels
     }

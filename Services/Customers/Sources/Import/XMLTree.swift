@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 /// A small XML reader for the customer import (C35): elements, text, CDATA and the predefined and numeric
 /// entities; declarations, comments and processing instructions are skipped, attributes ignored.
@@ -12,7 +13,7 @@ struct XMLElement: Sendable, Equatable {
 
     /// The trimmed text, nil when empty.
     var value: String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedWhitespace
         return trimmed.isEmpty ? nil : trimmed
     }
 }

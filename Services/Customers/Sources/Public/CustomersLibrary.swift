@@ -84,21 +84,21 @@ public enum CustomersLibrary {
 
     /// The live customer with this e-mail (compared without regard to case).
     public static func customer(on database: some PostgresQueryable, storeID: UUID, email: String) async throws -> CustomerSummary? {
-        let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
+        let email = email.trimmedWhitespace
         guard !email.isEmpty else { return nil }
         return try await CustomerRepository().first(on: database, storeID: storeID, where: "lower(c.email) = lower(\(email))").map(CustomerSummary.init)
     }
 
     /// The live customer with this phone number (exact).
     public static func customer(on database: some PostgresQueryable, storeID: UUID, phone: String) async throws -> CustomerSummary? {
-        let phone = phone.trimmingCharacters(in: .whitespacesAndNewlines)
+        let phone = phone.trimmedWhitespace
         guard !phone.isEmpty else { return nil }
         return try await CustomerRepository().first(on: database, storeID: storeID, where: "c.phone = \(phone)").map(CustomerSummary.init)
     }
 
     /// The live customer with this loyalty card number (exact).
     public static func customer(on database: some PostgresQueryable, storeID: UUID, loyaltyCardNumber: String) async throws -> CustomerSummary? {
-        let card = loyaltyCardNumber.trimmingCharacters(in: .whitespacesAndNewlines)
+        let card = loyaltyCardNumber.trimmedWhitespace
         guard !card.isEmpty else { return nil }
         return try await CustomerRepository().first(on: database, storeID: storeID, where: "c.loyalty_card_number = \(card)")
             .map(CustomerSummary.init)

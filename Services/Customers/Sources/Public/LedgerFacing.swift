@@ -40,7 +40,7 @@ public enum LedgerFacing {
         on database: some PostgresQueryable, storeID: UUID, currency: String, email: String?, loyaltyCardNumber: String?, phone: String?
     ) async throws -> (settings: LedgerSettings, customer: CustomerSummary?) {
         func given(_ text: String?) -> String? {
-            text.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+            text.map { $0.trimmedWhitespace }.flatMap { $0.isEmpty ? nil : $0 }
         }
         func matching(_ field: String, _ condition: String) -> String {
             """

@@ -119,7 +119,7 @@ struct EmailTemplateController {
                 """).firstRow.map(Email.init(row:)).orThrow(APIError.notFound)
             var errors = FormErrors(schema: Self.schema)
             func text(_ field: String, required: Bool, limit: Int? = nil) -> String? {
-                let value = form[field]?.string?.trimmingCharacters(in: .whitespacesAndNewlines)
+                let value = form[field]?.string?.trimmedWhitespace
                 guard let value, !value.isEmpty else {
                     if required { errors.add(FormMessage.notBlank, at: field) }
                     return nil

@@ -144,6 +144,6 @@ struct SettingsForm: Sendable {
     static func strings(_ value: FormValue?) -> [String] {
         guard let value else { return [] }
         if let items = value.list { return items.compactMap(\.trimmedText) }
-        return (value.string ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return (value.string ?? "").split(separator: ",").map { $0.trimmedSpaces }.filter { !$0.isEmpty }
     }
 }

@@ -20,7 +20,7 @@ enum FormCheck {
     /// digits, ignoring spaces, dashes, dots and parentheses; a number whose digits after the first two are
     /// all zeros (the documented invalid `+440000000`) is refused.
     static func isPhone(_ text: String) -> Bool {
-        var body = Substring(text.trimmingCharacters(in: .whitespaces))
+        var body = Substring(text.trimmedSpaces)
         if body.first == "+" { body = body.dropFirst() }
         let separators: Set<Character> = [" ", "-", ".", "(", ")"]
         guard body.allSatisfy({ $0.isASCII && ($0.isNumber || separators.contains($0)) }) else { return false }

@@ -40,7 +40,7 @@ enum Timestamps {
 
     /// Parses a date: `2017-10-05`, also `2017-10-05 14:15` or a full date-time (the time is ignored).
     static func parseDate(_ text: String) -> LocalDate? {
-        let text = text.trimmingCharacters(in: .whitespaces)
+        let text = text.trimmedSpaces
         guard text.count >= 10, let day = LocalDate(String(text.prefix(10))) else { return nil }
         if text.count == 10 { return day }
         return parseDateTime(text) != nil ? day : nil

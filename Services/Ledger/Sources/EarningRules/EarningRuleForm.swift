@@ -201,7 +201,7 @@ enum EarningRuleForm {
     private static func list(_ value: FormValue?) -> [String] {
         guard let value else { return [] }
         if let items = value.list { return items.compactMap(\.trimmedText) }
-        return (value.trimmedText ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return (value.trimmedText ?? "").split(separator: ";").map { $0.trimmedSpaces }.filter { !$0.isEmpty }
     }
 
     /// `k1:v1;k2:v2`, or a list of `{key, value}`.

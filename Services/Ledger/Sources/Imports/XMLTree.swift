@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -16,7 +17,7 @@ final class XMLNode: @unchecked Sendable {
 
     /// The trimmed text of the first child with this name, nil when absent or empty.
     func value(_ name: String) -> String? {
-        guard let text = self[name]?.text.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard let text = self[name]?.text.trimmedWhitespace, !text.isEmpty else { return nil }
         return text
     }
 

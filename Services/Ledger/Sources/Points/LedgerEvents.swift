@@ -3,7 +3,7 @@ import Postgres
 import ServiceKit
 import Synchronization
 
-/// A JSON value for event payloads: amounts stay exact numbers.
+/// A JSON value written without JSONEncoder (event payloads, the transactions' JSON columns): amounts stay exact numbers.
 indirect enum EventValue: Encodable, Sendable {
     case string(String)
     case amount(Amount)

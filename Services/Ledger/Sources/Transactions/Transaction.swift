@@ -93,3 +93,45 @@ struct TransactionView: Encodable, Sendable {
         if seller { try c.encode([String](), forKey: .excludedLevelCategories) }
     }
 }
+
+// MARK: JSON columns, written without JSONEncoder (registration's hot path); the shapes `Codable` decodes.
+
+extension CustomerData {
+    var json: EventValue {
+        var object: [String: EventValue] = [:]
+        object["name"] = name.map(EventValue.string)
+        object["email"] = email.map(EventValue.string)
+        object["phone"] = phone.map(EventValue.string)
+        object["loyaltyCardNumber"] = loyaltyCardNumber.map(EventValue.string)
+        object["nip"] = nip.map(EventValue.string)
+        if let address {
+            var fields: [String: EventValue] = [:]
+            fields["street"] = address.street.map(EventValue.string)
+            fields["address1"] = address.address1.map(EventValue.string)
+            fields["province"] = address.province.map(EventValue.string)
+            fields["city"] = address.city.map(EventValue.string)
+            fields["postal"] = address.postal.map(EventValue.string)
+            fields["country"] = address.country.map(EventValue.string)
+            object["address"] = .object(fields)
+        }
+        return .object(object)
+    }
+}
+
+extension TransactionItem {
+    var json: EventValue {
+        var object: [String: EventValue] = [
+            "sku": .object(["code": .string(sku.code)]), "name": .string(name), "quantity": .amount(quantity),
+            "grossValue": .amount(grossValue), "labels": Label.json(labels),
+        ]
+        object["category"] = category.map(EventValue.string)
+        object["maker"] = maker.map(EventValue.string)
+        return .object(object)
+    }
+}
+
+extension Label {
+    static func json(_ labels: [Label]) -> EventValue {
+        .array(labels.map { .object(["key": .string($0.key), "value": .string($0.value)]) })
+    }
+}

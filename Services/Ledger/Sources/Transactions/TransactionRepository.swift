@@ -56,8 +56,8 @@ enum TransactionRepository {
                 VALUES (\(storeID), \(t.id), \(t.documentNumber), \(t.documentType), \(t.purchaseDate), \(t.purchasePlace),
                     \(t.revisedDocument), \(t.revisedTransactionID), \(t.posID), \(t.customerID), \(t.assignedAt), \(t.grossValue),
                     \(t.grossWithoutDelivery), \(EarningRuleRepository.textArray(deliverySKUs.sorted()))::text[],
-                    \(try JSONB(encoding: t.customerData))::jsonb, \(try JSONB(encoding: t.items))::jsonb,
-                    \(try JSONB(encoding: t.labels))::jsonb, \(t.pointsEarned), \(t.externalOrderID))
+                    \(t.customerData.json.jsonb)::jsonb, \(EventValue.array(t.items.map(\.json)).jsonb)::jsonb,
+                    \(Label.json(t.labels).jsonb)::jsonb, \(t.pointsEarned), \(t.externalOrderID))
                 RETURNING id
                 )
                 SELECT (SELECT count(*) FROM inserted) AS inserted, \(unsafeRaw: Totals.columns)
