@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import Synchronization
 
 /// The claims of every JWT the suite issues (DESIGN §7).
 public struct SuiteClaims: JWTPayload, Equatable {
@@ -32,6 +33,10 @@ public struct SuiteClaims: JWTPayload, Equatable {
 public struct TokenVerifier: Sendable {
     private let keys: JWTKeyCollection
     public let canSign: Bool
+    /// Tokens whose signature was verified, with what they prove: a client sends the same token with every
+    /// request, and an RSA verification costs more than the rest of a simple request. Keyed by the whole token,
+    /// so only the very token that was verified matches; expiry is still checked on every use.
+    private let verified = VerifiedTokens()
 
     /// - Parameters:
     ///   - publicKeyPEM: the RSA public key every service verifies with.
@@ -50,6 +55,10 @@ public struct TokenVerifier: Sendable {
     /// The identity a bearer token proves, or an `APIError.unauthorized` naming what is wrong with it.
     /// Only RS256 is accepted: `alg: none` and HMAC tokens (even ones keyed with the public key) are refused.
     public func identity(fromBearer token: String) async throws -> Identity {
+        if let (identity, expiresAt) = verified.lookup(token) {
+            guard expiresAt > Date() else { throw APIError.unauthorized("Expired JWT Token") }
+            return identity
+        }
         guard Self.algorithm(of: token) == "RS256" else { throw APIError.unauthorized("Invalid JWT Token") }
         let claims: SuiteClaims
         do {
@@ -64,7 +73,9 @@ public struct TokenVerifier: Sendable {
         }
         let userID = UUID(uuidString: claims.sub.value)
         if kind != .admin, claims.store == nil || userID == nil { throw APIError.unauthorized("Invalid JWT Token") }
-        return Identity(kind: kind, userID: userID, storeCode: claims.store, roles: claims.roles, tokenID: claims.jti.value)
+        let identity = Identity(kind: kind, userID: userID, storeCode: claims.store, roles: claims.roles, tokenID: claims.jti.value)
+        verified.remember(token, identity, expiresAt: claims.exp.value)
+        return identity
     }
 
     /// Signs claims (auth service only).
@@ -89,5 +100,22 @@ extension Data {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         self.init(base64Encoded: base64)
+    }
+}
+
+/// Recently verified tokens (see `TokenVerifier.verified`), at most `limit`; emptied when full.
+final class VerifiedTokens: Sendable {
+    private let entries = Mutex<[String: (identity: Identity, expiresAt: Date)]>([:])
+    private let limit = 10_000
+
+    func lookup(_ token: String) -> (Identity, Date)? {
+        entries.withLock { $0[token] }.map { ($0.identity, $0.expiresAt) }
+    }
+
+    func remember(_ token: String, _ identity: Identity, expiresAt: Date) {
+        entries.withLock { entries in
+            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+            entries[token] = (identity, expiresAt)
+        }
     }
 }
