@@ -16,6 +16,8 @@ public final class PostgresPool: PostgresQueryable, Sendable {
     let threadPool: NIOThreadPool
     let logger: Logger
     private let state = Mutex(State())
+    /// Threads for the tasks that hold a connection, one per connection the pool may open (see `ConnectionThread`).
+    private let freeThreads: Mutex<[ConnectionThread]>
 
     private struct State {
         var idle: [PostgresConnection] = []
@@ -50,6 +52,7 @@ public final class PostgresPool: PostgresQueryable, Sendable {
         self.logger = logger
         self.threadPool = NIOThreadPool(numberOfThreads: size)
         threadPool.start()
+        self.freeThreads = Mutex((0..<size).map { ConnectionThread(name: "PG-\($0)") })
     }
 
     /// Closes idle connections and refuses new work; waiting callers fail with `.poolClosed`.
@@ -62,22 +65,28 @@ public final class PostgresPool: PostgresQueryable, Sendable {
         for waiter in waiters { waiter.continuation.resume(throwing: PostgresError(kind: .poolClosed, message: "pool closed")) }
         _ = idle
         try? await threadPool.shutdownGracefully()
+        freeThreads.withLock { threads in threads.forEach { $0.stop() } }
     }
 
     // MARK: Leasing
 
     /// Runs `body` with a connection of its own; the connection goes back to the pool afterwards.
+    ///
+    /// `body` runs on a thread of the pool's own, so its statements block that thread in line instead of hopping
+    /// to another thread and back for each one.
     public func withConnection<Result>(_ body: (PostgresSession) async throws -> Result) async throws -> Result {
         let connection = try await acquire()
-        let session = PostgresSession(connection: connection, threadPool: threadPool)
+        let thread = freeThreads.withLock { $0.popLast() }
+        let session = PostgresSession(connection: connection, threadPool: threadPool, thread: thread)
+        let outcome: Swift.Result<Result, any Error>
         do {
-            let result = try await body(session)
-            await release(connection)
-            return result
+            outcome = .success(try await withTaskExecutorPreference(thread) { try await body(session) })
         } catch {
-            await release(connection)
-            throw error
+            outcome = .failure(error)
         }
+        await release(connection)
+        if let thread { freeThreads.withLock { $0.append(thread) } }
+        return try outcome.get()
     }
 
     public func query(_ sql: SQL) async throws -> PostgresRows {

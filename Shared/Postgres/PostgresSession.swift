@@ -25,9 +25,17 @@ extension PostgresQueryable {
 public struct PostgresSession: PostgresQueryable, @unchecked Sendable {
     let connection: PostgresConnection
     let threadPool: NIOThreadPool
+    /// The thread the lease's task prefers: on it, libpq is called in line.
+    let thread: ConnectionThread?
 
     public func query(_ sql: SQL) async throws -> PostgresRows {
-        try await threadPool.runIfActive { [connection] in try connection.query(sql.text, sql.binds) }
+        try await run { [connection] in try connection.query(sql.text, sql.binds) }
+    }
+
+    /// Runs a blocking libpq call: in line on the lease's own thread, else on the pool's thread pool.
+    private func run<Value: Sendable>(_ call: @Sendable @escaping () throws -> Value) async throws -> Value {
+        if thread?.isCurrent == true { return try call() }
+        return try await threadPool.runIfActive(call)
     }
 
     /// Sets a savepoint inside a transaction. It costs no round trip of its own: it travels with the next statement.
@@ -57,6 +65,6 @@ public struct PostgresSession: PostgresQueryable, @unchecked Sendable {
     /// Runs several `;`-separated statements without parameters.
     @discardableResult
     public func simpleQuery(_ text: String) async throws -> PostgresRows {
-        try await threadPool.runIfActive { [connection] in try connection.simpleQuery(text) }
+        try await run { [connection] in try connection.simpleQuery(text) }
     }
 }
