@@ -17,7 +17,7 @@ public final class PostgresPool: PostgresQueryable, Sendable {
     let logger: Logger
     private let state = Mutex(State())
     /// Threads for the tasks that hold a connection, one per connection the pool may open (see `ConnectionThread`).
-    private let freeThreads: Mutex<[ConnectionThread]>
+    private let freeThreads: Mutex<(threads: [ConnectionThread], closed: Bool)>
 
     private struct State {
         var idle: [PostgresConnection] = []
@@ -52,7 +52,7 @@ public final class PostgresPool: PostgresQueryable, Sendable {
         self.logger = logger
         self.threadPool = NIOThreadPool(numberOfThreads: size)
         threadPool.start()
-        self.freeThreads = Mutex((0..<size).map { ConnectionThread(name: "PG-\($0)") })
+        self.freeThreads = Mutex(((0..<size).map { ConnectionThread(name: "PG-\($0)") }, false))
     }
 
     /// Closes idle connections and refuses new work; waiting callers fail with `.poolClosed`.
@@ -65,7 +65,11 @@ public final class PostgresPool: PostgresQueryable, Sendable {
         for waiter in waiters { waiter.continuation.resume(throwing: PostgresError(kind: .poolClosed, message: "pool closed")) }
         _ = idle
         try? await threadPool.shutdownGracefully()
-        freeThreads.withLock { threads in threads.forEach { $0.stop() } }
+        freeThreads.withLock { free in
+            free.closed = true
+            free.threads.forEach { $0.stop() }
+            free.threads.removeAll()
+        }
     }
 
     // MARK: Leasing
@@ -76,7 +80,7 @@ public final class PostgresPool: PostgresQueryable, Sendable {
     /// to another thread and back for each one.
     public func withConnection<Result>(_ body: (PostgresSession) async throws -> Result) async throws -> Result {
         let connection = try await acquire()
-        let thread = freeThreads.withLock { $0.popLast() }
+        let thread = freeThreads.withLock { $0.threads.popLast() }
         let session = PostgresSession(connection: connection, threadPool: threadPool, thread: thread)
         let outcome: Swift.Result<Result, any Error>
         do {
@@ -85,8 +89,15 @@ public final class PostgresPool: PostgresQueryable, Sendable {
             outcome = .failure(error)
         }
         await release(connection)
-        if let thread { freeThreads.withLock { $0.append(thread) } }
+        if let thread { giveBack(thread) }
         return try outcome.get()
+    }
+
+    /// Returns a lease's thread to the free list, or ends it when the pool has shut down meanwhile.
+    private func giveBack(_ thread: ConnectionThread) {
+        freeThreads.withLock { free in
+            if free.closed { thread.stop() } else { free.threads.append(thread) }
+        }
     }
 
     public func query(_ sql: SQL) async throws -> PostgresRows {
