@@ -88,8 +88,13 @@ public final class PostgresPool: PostgresQueryable, Sendable {
         } catch {
             outcome = .failure(error)
         }
+        if let thread {
+            // Step off the thread before handing it on, and hand it on before the connection: whoever gets the
+            // connection next finds a free thread, and is not kept waiting behind the rest of this task.
+            await withTaskExecutorPreference(globalConcurrentExecutor) {}
+            giveBack(thread)
+        }
         await release(connection)
-        if let thread { giveBack(thread) }
         return try outcome.get()
     }
 

@@ -1,10 +1,32 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import TestSupport
 import Testing
 
 @Suite("Connection pool")
 struct PoolTests {
+    @Test func aLeaseRunsOnItsOwnThreadAcrossSuspensions() async throws {
+        try await TestDatabase.withPool(size: 3) { pool in
+            let results = try await withThrowingTaskGroup(of: [Bool].self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try await pool.transaction { tx in
+                            var onOwnThread = [tx.thread?.isCurrent == true]
+                            _ = try await tx.query("SELECT pg_sleep(0.01)")
+                            await Task.yield()
+                            try await Task.sleep(for: .milliseconds(5))
+                            onOwnThread.append(tx.thread?.isCurrent == true)
+                            return onOwnThread
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append(contentsOf: $1) }
+            }
+            // Six transactions on three connections: each ran on its lease's thread, before and after suspending.
+            #expect(results.count == 12 && results.allSatisfy { $0 })
+        }
+    }
+
     @Test func exhaustedPoolTimesOutThenRecovers() async throws {
         try await TestDatabase.withPool(size: 2, acquireTimeout: .milliseconds(300)) { pool in
             let (holding, held) = AsyncStream<Void>.makeStream(bufferingPolicy: .unbounded)
