@@ -98,10 +98,7 @@ struct EmailTemplateController {
                   """).firstRow.map(Email.init(row:))
         else { throw APIError(status: .badRequest, body: Array("{}".utf8)) }
         let variables = Self.templates.first { $0.key == email.key }?.variables ?? []
-        var preview = email.content
-        for variable in variables {
-            for pattern in ["{{ \(variable) }}", "{{\(variable)}}"] { preview = preview.replacingOccurrences(of: pattern, with: variable) }
-        }
+        let preview = StoreMail.render(email.content, Dictionary(uniqueKeysWithValues: variables.map { ($0, $0) }))
         return try Response.json(Preview(entity: email, additional: .init(variables: variables, preview: preview)))
     }
 
