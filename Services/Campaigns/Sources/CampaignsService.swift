@@ -19,7 +19,7 @@ public enum CampaignsService {
         defaultPort: 8104,
         migrations: migrations,
         credentials: AuthService.credentials,
-        routes: { _, _ in },
+        routes: { router, _ in VipProgramController().add(to: router.subscriberGroup()) },
         workers: { runtime in AuthService.credentialWorkers(runtime) }
     )
 }

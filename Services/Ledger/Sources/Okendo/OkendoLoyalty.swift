@@ -5,7 +5,7 @@ import Postgres
 import ServiceKit
 
 /// How the ledger's customers and rules look in the Okendo-style APIs (decision ledger okendo).
-enum OkendoLoyalty {
+public enum OkendoLoyalty {
     /// `pending` (not enrolled), `enrolled`, `blocked`.
     static func status(_ customer: LedgerCustomer, enrolment: LoyaltyEnrolment?) -> String {
         if customer.status == "blocked" { return "blocked" }
@@ -52,8 +52,9 @@ enum OkendoLoyalty {
     }
 
     /// An earning rule as the storefront and the merchant API show it.
-    struct RuleView: Encodable, Sendable {
-        struct Reward: Encodable, Sendable {
+    /// An earning rule as the Okendo endpoints show it (M4, S1, S3, S9).
+    public struct RuleView: Encodable, Sendable {
+        public struct Reward: Encodable, Sendable {
             let type: String
             let amount: Amount
         }
