@@ -82,53 +82,53 @@ public struct EventConsumer: Service {
 
     /// Claims up to `batchSize` ready events, oldest first, and handles them in order; 0 when none is ready.
     ///
-    /// The claimed queue rows stay locked for the whole transaction, so no other replica can take them.
-    /// Each handler runs behind a savepoint: when it fails, its writes are undone and that event alone is
-    /// postponed, still locked. A transient error (serialization failure, deadlock) retries the whole batch.
+    /// The claim deletes the queue rows; the deletion commits with the handlers' writes, and until then the
+    /// rows stay locked, so no other replica can take them. Each handler runs behind a savepoint: when it fails,
+    /// its writes are undone and that event alone is queued again, later. A transient error (serialization
+    /// failure, deadlock) rolls back the whole batch, claims included.
     func handleBatch() async throws -> Int {
         try await pool.transaction { session in
-            let events = try await claim(on: session)
-            var handled: [Int64] = []
-            for event in events {
+            let claimed = try await claim(on: session)
+            for (event, attempts) in claimed {
                 session.savepoint("handler")
                 do {
                     try await handler(event, session)
                     session.releaseSavepoint("handler")
-                    handled.append(event.id)
                 } catch let error as PostgresError where error.isTransient {
                     throw error
                 } catch {
                     try await session.rollbackToSavepoint("handler")
-                    try await postpone(event.id, failure: error, on: session)
+                    try await postpone(event.id, attempts: attempts, failure: error, on: session)
                 }
             }
-            if !handled.isEmpty {
-                try await session.execute("DELETE FROM suite.event_queue WHERE consumer = \(name) AND event_id = ANY(\(handled))")
-            }
-            return events.count
+            return claimed.count
         }
     }
 
-    private func claim(on session: PostgresSession) async throws -> [StoredEvent] {
+    /// Takes the oldest ready events off this consumer's queue, with how often each was tried before.
+    private func claim(on session: PostgresSession) async throws -> [(event: StoredEvent, attempts: Int)] {
         try await session.query("""
-            SELECT \(unsafeRaw: StoredEvent.columns)
-            FROM suite.events e
-            JOIN (SELECT event_id FROM suite.event_queue
-                  WHERE consumer = \(name) AND available_at <= now()
-                  ORDER BY event_id LIMIT \(Self.batchSize) FOR UPDATE SKIP LOCKED) claimed ON claimed.event_id = e.id
+            WITH claimed AS (
+                DELETE FROM suite.event_queue q
+                WHERE q.consumer = \(name) AND q.event_id IN (
+                    SELECT event_id FROM suite.event_queue
+                    WHERE consumer = \(name) AND available_at <= now()
+                    ORDER BY event_id LIMIT \(Self.batchSize) FOR UPDATE SKIP LOCKED)
+                RETURNING q.event_id, q.attempts
+            )
+            SELECT \(unsafeRaw: StoredEvent.columns), claimed.attempts
+            FROM suite.events e JOIN claimed ON claimed.event_id = e.id
             ORDER BY e.id
-            """).map(StoredEvent.init(row:))
+            """).map { (try StoredEvent(row: $0), try $0.decode(Int.self, "attempts")) }
     }
 
-    /// Puts a failed event back with exponential backoff (capped at ten minutes) and its error.
-    private func postpone(_ eventID: Int64, failure: any Error, on session: PostgresSession) async throws {
+    /// Queues a failed event again with exponential backoff (capped at ten minutes) and its error.
+    private func postpone(_ eventID: Int64, attempts: Int, failure: any Error, on session: PostgresSession) async throws {
         logger.warning("event \(eventID) failed in \(name): \(failure)")
         try await session.execute("""
-            UPDATE suite.event_queue SET
-                attempts = attempts + 1,
-                available_at = now() + least(interval '10 minutes', interval '1 second' * power(2, attempts)),
-                last_error = \(String(describing: failure))
-            WHERE consumer = \(name) AND event_id = \(eventID)
+            INSERT INTO suite.event_queue (consumer, event_id, attempts, available_at, last_error)
+            VALUES (\(name), \(eventID), \(attempts + 1),
+                    now() + least(interval '10 minutes', interval '1 second' * power(2, \(attempts))), \(String(describing: failure)))
             """)
     }
 }
