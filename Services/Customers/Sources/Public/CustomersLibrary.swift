@@ -25,26 +25,35 @@ public struct CustomerSummary: Sendable, Hashable {
     public let transactionsCount: Int
     public let transactionsAmount: Amount
 
-    init(_ record: CustomerRecord) {
-        storeID = record.storeID
-        id = record.id
-        status = record.status.rawValue
-        active = record.active
-        firstName = record.firstName
-        lastName = record.lastName
-        email = record.email
-        phone = record.phone
-        loyaltyCardNumber = record.loyaltyCardNumber
-        levelID = record.levelID
-        manualLevelID = record.manualLevelID
-        posID = record.posID
-        sellerID = record.sellerID
-        labels = record.labels.map { CustomerLabel(key: $0.key, value: $0.value) }
-        birthDate = record.birthDate
-        createdAt = record.createdAt
-        transactionsCount = record.transactionsCount
-        transactionsAmount = record.transactionsAmount
+    /// The columns `init(row:)` reads: the customer's own row, without the joins a full record needs.
+    static let columns = """
+        c.store_id, c.id, c.status, c.first_name, c.last_name, c.email, c.phone, c.loyalty_card_number, c.level_id,
+        c.manual_level_id, c.pos_id, c.seller_id, c.labels, c.birth_date, c.created_at, c.transactions_count, c.transactions_amount
+        """
+
+    /// Reads `columns` (the ledger reads a customer on every sale: no address, company or join to decode).
+    init(row: PostgresRow) throws {
+        storeID = try row.decode(UUID.self, "store_id")
+        id = try row.decode(UUID.self, "id")
+        status = try row.decode(String.self, "status")
+        active = status == CustomerStatus.active.rawValue
+        firstName = try row.decode(String?.self, "first_name")
+        lastName = try row.decode(String?.self, "last_name")
+        email = try row.decode(String?.self, "email")
+        phone = try row.decode(String?.self, "phone")
+        loyaltyCardNumber = try row.decode(String?.self, "loyalty_card_number")
+        levelID = try row.decode(UUID?.self, "level_id")
+        manualLevelID = try row.decode(UUID?.self, "manual_level_id")
+        posID = try row.decode(UUID?.self, "pos_id")
+        sellerID = try row.decode(UUID?.self, "seller_id")
+        let labels = try row.decode(JSONB.self, "labels")
+        self.labels = labels.text == "[]" ? [] : try labels.decode(as: [Label].self).map { CustomerLabel(key: $0.key, value: $0.value) }
+        birthDate = try row.decode(LocalDate?.self, "birth_date")
+        createdAt = try row.decode(Date.self, "created_at")
+        transactionsCount = try row.decode(Int.self, "transactions_count")
+        transactionsAmount = try row.decode(Amount.self, "transactions_amount")
     }
+
 
 }
 
@@ -79,29 +88,28 @@ public enum CustomersLibrary {
     /// The live (not deleted) customer with this id in the store; `lock` holds its row until the caller's
     /// transaction ends (`FOR UPDATE`), to serialize against level moves and updates.
     public static func customer(on database: some PostgresQueryable, storeID: UUID, id: UUID, lock: Bool = false) async throws -> CustomerSummary? {
-        try await CustomerRepository().find(on: database, storeID: storeID, id: id, lock: lock).map(CustomerSummary.init)
+        try await summary(on: database, storeID: storeID, where: "c.id = \(id)", lock: lock)
     }
 
     /// The live customer with this e-mail (compared without regard to case).
     public static func customer(on database: some PostgresQueryable, storeID: UUID, email: String) async throws -> CustomerSummary? {
         let email = email.trimmedWhitespace
         guard !email.isEmpty else { return nil }
-        return try await CustomerRepository().first(on: database, storeID: storeID, where: "lower(c.email) = lower(\(email))").map(CustomerSummary.init)
+        return try await summary(on: database, storeID: storeID, where: "lower(c.email) = lower(\(email))")
     }
 
     /// The live customer with this phone number (exact).
     public static func customer(on database: some PostgresQueryable, storeID: UUID, phone: String) async throws -> CustomerSummary? {
         let phone = phone.trimmedWhitespace
         guard !phone.isEmpty else { return nil }
-        return try await CustomerRepository().first(on: database, storeID: storeID, where: "c.phone = \(phone)").map(CustomerSummary.init)
+        return try await summary(on: database, storeID: storeID, where: "c.phone = \(phone)")
     }
 
     /// The live customer with this loyalty card number (exact).
     public static func customer(on database: some PostgresQueryable, storeID: UUID, loyaltyCardNumber: String) async throws -> CustomerSummary? {
         let card = loyaltyCardNumber.trimmedWhitespace
         guard !card.isEmpty else { return nil }
-        return try await CustomerRepository().first(on: database, storeID: storeID, where: "c.loyalty_card_number = \(card)")
-            .map(CustomerSummary.init)
+        return try await summary(on: database, storeID: storeID, where: "c.loyalty_card_number = \(card)")
     }
 
     /// The live customer a transaction or a log-in names by e-mail, phone or loyalty card number, tried in that order.
@@ -113,7 +121,18 @@ public enum CustomersLibrary {
 
     /// The live customer the shop platform knows by `externalId` (X-06).
     public static func customer(on database: some PostgresQueryable, storeID: UUID, externalID: String) async throws -> CustomerSummary? {
-        try await CustomerRepository().first(on: database, storeID: storeID, where: "c.external_id = \(externalID)").map(CustomerSummary.init)
+        try await summary(on: database, storeID: storeID, where: "c.external_id = \(externalID)")
+    }
+
+    /// The first live customer (by registration) matching `condition`, a fragment over `c`.
+    private static func summary(
+        on database: some PostgresQueryable, storeID: UUID, where condition: SQL, lock: Bool = false
+    ) async throws -> CustomerSummary? {
+        try await database.query("""
+            SELECT \(unsafeRaw: CustomerSummary.columns) FROM customers.customers c
+            WHERE c.store_id = \(storeID) AND c.status <> 'deleted' AND \(condition)
+            ORDER BY c.created_at LIMIT 1 \(unsafeRaw: lock ? "FOR UPDATE" : "")
+            """).firstRow.map(CustomerSummary.init(row:))
     }
 
     /// The customer's current level, nil when it has none or is unknown.

@@ -44,7 +44,7 @@ public enum LedgerFacing {
         }
         func matching(_ field: String, _ condition: String) -> String {
             """
-            (SELECT '\(field)' AS matched_by, \(CustomerRepository.columns) FROM \(CustomerRepository.from)
+            (SELECT '\(field)' AS matched_by, \(CustomerSummary.columns) FROM customers.customers c
              WHERE c.store_id = $1 AND c.status <> 'deleted' AND \(condition) ORDER BY c.created_at LIMIT 1)
             """
         }
@@ -64,7 +64,7 @@ public enum LedgerFacing {
         let settings = ledgerSettings(ProgramSettings.over(defaults: currency, stored: stored))
         var found: [String: CustomerSummary] = [:]
         for row in rows {
-            if let field = try row.decode(String?.self, "matched_by") { found[field] = CustomerSummary(try CustomerRecord(row: row)) }
+            if let field = try row.decode(String?.self, "matched_by") { found[field] = try CustomerSummary(row: row) }
         }
         return (settings, settings.identificationOrder.lazy.compactMap { found[$0] }.first)
     }
