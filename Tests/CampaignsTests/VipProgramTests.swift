@@ -69,7 +69,7 @@ struct VipProgramTests {
             #expect(badges.map { ($0?["frame"] as? [String: String])?["type"] } == ["bronze", "silver", "gold"])
             #expect(badges.allSatisfy { $0?["type"] as? String == "framed" && $0?["color"] as? String == "#aa3300" })
             #expect(badges[2]?["svgUrl"] as? String == "/api/DEFAULT/level/\(gold.text)/photo")
-            #expect(badges[0]?["svgUrl"] == nil)
+            #expect(badges[0]?["svgUrl"] is NSNull)
             let earning = tiers.map { ($0["earningRules"] as? [[String: Any]])?.map { $0["title"] as? String } }
             #expect(earning == [[], ["Silver and Gold spend"], ["Gold follow", "Silver and Gold spend"]])
             let follow = try #require((tiers[2]["earningRules"] as? [[String: Any]])?.first)
@@ -87,6 +87,8 @@ struct VipProgramTests {
             try await suite.settings(tierAssignType: "points")
             let tiers = try await Self.program(suite, subscriber: try await suite.storeID())
             #expect(tiers.map { $0["entryRequirement"] as? [String: Int] } == [["points": 0], ["points": 1000]])
+            let badge = try #require((tiers.first?["style"] as? [String: Any])?["badge"] as? [String: Any])
+            #expect(badge["color"] is NSNull && badge["svgUrl"] is NSNull && badge["icon"] as? String == "star")
 
             let other = try await suite.pool.query("INSERT INTO auth.stores (code, name, currency) VALUES ('OTHER', 'Other', 'EUR') RETURNING id")
                 .scalar(UUID.self)

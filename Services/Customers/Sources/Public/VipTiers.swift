@@ -26,6 +26,18 @@ public struct VipTier: Sendable {
             let frame: Frame
             /// The level's photo, when one is uploaded.
             let svgUrl: String?
+
+            enum CodingKeys: String, CodingKey { case type, icon, color, frame, svgUrl }
+
+            /// Every key is written, `color` and `svgUrl` as null when there is none.
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(type, forKey: .type)
+                try container.encode(icon, forKey: .icon)
+                try container.encode(color, forKey: .color)
+                try container.encode(frame, forKey: .frame)
+                try container.encode(svgUrl, forKey: .svgUrl)
+            }
         }
 
         let badge: Badge
