@@ -27,13 +27,13 @@ struct LedgerEventConsumer: Sendable {
     func handle(_ event: StoredEvent, on tx: PostgresSession) async throws {
         guard let storeID = event.storeID, let store = try await runtime.stores.activeStore(id: storeID) else { return }
         if event.type == LedgerEvent.transactionRegistered {
-            let payload = try event.payload.decode(as: TransactionPayload.self)
+            let payload = try TransactionPayload(event.payload)
             if let posID = payload.posId { try await pos.addTransaction(on: tx, storeID: storeID, id: posID, amount: payload.grossValue ?? .zero) }
             return
         }
         let program = try await settings.load(on: tx, storeID: storeID, currency: store.currency)
         if event.type == LedgerEvent.customerAssignedToTransaction {
-            try await transaction(try event.payload.decode(as: TransactionPayload.self), of: event, storeID: storeID, program: program, on: tx)
+            try await transaction(try TransactionPayload(event.payload), of: event, storeID: storeID, program: program, on: tx)
         } else {
             try await points(event, storeID: storeID, program: program, on: tx)
         }
@@ -42,7 +42,7 @@ struct LedgerEventConsumer: Sendable {
     /// Points: the balance after the change (newest event wins), the points earned since the last level
     /// change, and the level in points mode (locked additions wait for their unlock).
     private func points(_ event: StoredEvent, storeID: UUID, program: ProgramSettings, on tx: PostgresSession) async throws {
-        let payload = try event.payload.decode(as: PointsPayload.self)
+        let payload = try PointsPayload(event.payload)
         let earned = event.type == LedgerEvent.pointsAdded && payload.locked != true && payload.p2p != true ? (payload.points ?? .zero) : .zero
         try await applyBalance(payload.customerId, balance: payload.availableBalance, earned: earned, eventID: event.id, storeID: storeID, on: tx)
         if event.type == LedgerEvent.pointsTransferred, let receiver = payload.receiverId {

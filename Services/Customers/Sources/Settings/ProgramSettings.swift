@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import Postgres
 import ServiceKit
+import Synchronization
 
 /// The program settings of one store: what was saved over the defaults (extensions §5.2).
 struct ProgramSettings: Sendable {
@@ -22,13 +23,24 @@ struct ProgramSettings: Sendable {
 
     /// The stored document (nil: nothing saved) over the defaults; a key saved as null stays unset.
     static func over(defaults currency: String, stored: JSONB?) -> ProgramSettings {
+        let key = currency + "\u{0}" + (stored?.text ?? "")
+        if let known = recentlyParsed.withLock({ $0[key] }) { return known }
         var settings = defaults(currency: currency)
         let document: [String: JSONValue] = stored.map { JSONValue($0).object } ?? [:]
         for (key, value) in document {
             settings.values[key] = value == .null ? nil : value
         }
+        recentlyParsed.withLock { cache in
+            if cache.count >= 256 { cache.removeAll() }
+            cache[key] = settings
+        }
         return settings
     }
+
+    /// Settings already built from a stored document, by currency and document text. A store's settings are
+    /// read on every sale (by the ledger, then by the customers' event consumer) and seldom change; the
+    /// document itself is still read each time, so a change is seen at once.
+    private static let recentlyParsed = Mutex<[String: ProgramSettings]>([:])
 
     func text(_ key: String) -> String? { values[key]?.text.flatMap { $0.isEmpty ? nil : $0 } }
     func flag(_ key: String) -> Bool { values[key]?.bool ?? false }
