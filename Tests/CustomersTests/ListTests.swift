@@ -91,6 +91,13 @@ struct ListTests {
             #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?transactionsCountFrom=2")) == ["r1@example.com"])
             #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?transactionsAmountTo=100")) == ["r2@example.com"])
             #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?averageTransactionAmountFrom=25&sort=transactionCount")) == ["r1@example.com"])
+            #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?sort=transactionsAmount&direction=DESC")) == ["r1@example.com", "r2@example.com"])
+            #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?sort=averageTransactionAmount&direction=ASC")) == ["r2@example.com", "r1@example.com"])
+            // The counters the lists sort on follow every change of the customer's totals (migration 0008).
+            try await api.pool.execute("UPDATE customers.customers SET transactions_count = 9, transactions_amount = 900 WHERE id = \(b)")
+            #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?sort=transactionsCount&direction=DESC")) == ["r2@example.com", "r1@example.com"])
+            #expect(try await api.admin(.get, "/api/DEFAULT/customer?transactionsAmountFrom=500").object()["total"] as? Int == 1)
+            try await api.pool.execute("UPDATE customers.customers SET transactions_count = 1, transactions_amount = 20 WHERE id = \(b)")
             #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?labels[0][key]=vip&labels[0][value]=silver")) == ["r2@example.com"])
             #expect(try emails(try await api.admin(.get, "/api/DEFAULT/customer?labels[0][key]=kid")) == ["r2@example.com"])
             #expect(try await api.admin(.get, "/api/DEFAULT/customer?labels[0][key]=vip&sort=email").object()["total"] as? Int == 2)

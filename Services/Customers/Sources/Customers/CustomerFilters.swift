@@ -6,7 +6,7 @@ import NIOCore
 import Postgres
 import ServiceKit
 
-/// The filters of the customer lists (C05, C06) as one SQL condition over `c` (customers.md §2 C05).
+/// The filters of the customer lists (C05, C06) as one SQL condition over `c` and `activity` (customers.md §2 C05).
 ///
 /// Text filters match a substring, case-insensitively, unless `strict=1` asks for the exact value (e-mail
 /// and names still without regard to case); range filters are inclusive; every label given must be on the
@@ -20,9 +20,9 @@ struct CustomerFilters: Sendable {
     static let sortable = [
         "customerId": "c.id", "id": "c.id", "firstName": "lower(c.first_name)", "lastName": "lower(c.last_name)",
         "email": "lower(c.email)", "phone": "c.phone", "loyaltyCardNumber": "c.loyalty_card_number", "createdAt": "c.created_at",
-        "updatedAt": "c.updated_at", "transactionsCount": "c.transactions_count", "transactionCount": "c.transactions_count",
-        "transactionsAmount": "c.transactions_amount", "transactionAmount": "c.transactions_amount",
-        "averageTransactionAmount": "c.average_transaction_amount", "lastTransactionDate": "c.last_transaction_date",
+        "updatedAt": "c.updated_at", "transactionsCount": "activity.transactions_count", "transactionCount": "activity.transactions_count",
+        "transactionsAmount": "activity.transactions_amount", "transactionAmount": "activity.transactions_amount",
+        "averageTransactionAmount": "activity.average_transaction_amount", "lastTransactionDate": "activity.last_transaction_date",
         "birthDate": "c.birth_date", "gender": "c.gender", "active": "c.status", "levelId": "c.level_id",
     ]
 
@@ -42,14 +42,14 @@ struct CustomerFilters: Sendable {
             guard let value = query[name]?.trimmedText else { continue }
             parts.append(Self.text(column, value, strict: strict, caseless: caseless))
         }
-        for (name, column) in [("transactionsAmount", "c.transactions_amount"), ("averageTransactionAmount", "c.average_transaction_amount")] {
+        for (name, column) in [("transactionsAmount", "activity.transactions_amount"), ("averageTransactionAmount", "activity.average_transaction_amount")] {
             if let from = try Self.number(query["\(name)From"], "\(name)From") { parts.append("\(unsafeRaw: column) >= \(from)") }
             if let to = try Self.number(query["\(name)To"], "\(name)To") { parts.append("\(unsafeRaw: column) <= \(to)") }
         }
-        if let from = try Self.integer(query["transactionsCountFrom"], "transactionsCountFrom") { parts.append("c.transactions_count >= \(from)") }
-        if let to = try Self.integer(query["transactionsCountTo"], "transactionsCountTo") { parts.append("c.transactions_count <= \(to)") }
+        if let from = try Self.integer(query["transactionsCountFrom"], "transactionsCountFrom") { parts.append("activity.transactions_count >= \(from)") }
+        if let to = try Self.integer(query["transactionsCountTo"], "transactionsCountTo") { parts.append("activity.transactions_count <= \(to)") }
         if let days = try Self.integer(query["daysFromLastTransactionTo"], "daysFromLastTransactionTo") {
-            parts.append("c.last_transaction_date >= now() - make_interval(days => \(days))")
+            parts.append("activity.last_transaction_date >= now() - make_interval(days => \(days))")
         }
         if let hours = try Self.integer(query["hoursFromLastUpdateTo"], "hoursFromLastUpdateTo") {
             parts.append("c.updated_at >= now() - make_interval(hours => \(hours))")
@@ -106,7 +106,7 @@ extension CustomerRepository {
         on database: some PostgresQueryable, storeID: UUID, filters: CustomerFilters, page: Pagination
     ) async throws -> (customers: [CustomerRecord], total: Int) {
         let condition: SQL = "c.store_id = \(storeID) AND c.status <> 'deleted' AND \(filters.condition)"
-        let customers = try await select(on: database, where: condition, order: page.orderAndLimit(tieBreaker: "c.id"))
+        let customers = try await select(on: database, where: condition, order: page.orderAndLimit(tieBreaker: "c.id"), joiningActivity: true)
         return (customers, try await total(on: database, storeID: storeID, filters: filters, condition: condition))
     }
 
@@ -124,7 +124,8 @@ extension CustomerRepository {
                 SELECT coalesce((SELECT live FROM customers.store_customer_counts WHERE store_id = \(storeID)), 0) AS live
                 """).scalar(Int.self)
         }
-        return try await database.query("SELECT count(*) FROM customers.customers c WHERE \(condition)").scalar(Int.self)
+        let join = condition.text.contains("activity.") ? Self.activityJoin : ""
+        return try await database.query("SELECT count(*) FROM customers.customers c \(unsafeRaw: join) WHERE \(condition)").scalar(Int.self)
     }
 
     /// The next `limit` live customers after `cursor` by id (the scroll API): no result window.
@@ -133,7 +134,7 @@ extension CustomerRepository {
     ) async throws -> (customers: [CustomerRecord], total: Int) {
         let condition: SQL = "c.store_id = \(storeID) AND c.status <> 'deleted' AND \(filters.condition)"
         let page: SQL = if let cursor { "\(condition) AND c.id > \(cursor)" } else { condition }
-        let customers = try await select(on: database, where: page, order: SQL(" ORDER BY c.id LIMIT \(limit)"))
+        let customers = try await select(on: database, where: page, order: SQL(" ORDER BY c.id LIMIT \(limit)"), joiningActivity: true)
         return (customers, try await total(on: database, storeID: storeID, filters: filters, condition: condition))
     }
 }

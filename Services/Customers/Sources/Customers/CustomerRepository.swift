@@ -38,9 +38,15 @@ struct CustomerRepository: Sendable {
         return try rows.firstRow.map(CustomerRecord.init(row:))
     }
 
-    /// The customers matching `condition` (a fragment over `c`), in `order`.
-    func select(on database: some PostgresQueryable, where condition: SQL, order: SQL = "") async throws -> [CustomerRecord] {
-        try await database.query("SELECT \(unsafeRaw: Self.columns) FROM \(unsafeRaw: Self.from) WHERE \(condition) \(order)")
+    /// The per-sale counters the lists sort and filter on, as `activity` (migration 0008: every customer has a row).
+    static let activityJoin = "JOIN customers.customer_activity activity ON activity.store_id = c.store_id AND activity.customer_id = c.id"
+
+    /// The customers matching `condition` (a fragment over `c`, and over `activity` when joining it), in `order`.
+    func select(
+        on database: some PostgresQueryable, where condition: SQL, order: SQL = "", joiningActivity: Bool = false
+    ) async throws -> [CustomerRecord] {
+        let join = joiningActivity ? Self.activityJoin : ""
+        return try await database.query("SELECT \(unsafeRaw: Self.columns) FROM \(unsafeRaw: Self.from) \(unsafeRaw: join) WHERE \(condition) \(order)")
             .map(CustomerRecord.init(row:))
     }
 
