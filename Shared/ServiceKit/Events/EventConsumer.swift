@@ -107,13 +107,16 @@ public struct EventConsumer: Service {
 
     /// Takes the oldest ready events off this consumer's queue, with how often each was tried before.
     private func claim(on session: PostgresSession) async throws -> [(event: StoredEvent, attempts: Int)] {
+        // The picked rows are deleted by their physical address (a TID scan): however the cached plan estimates
+        // the queue, the deletion touches only them. (Written as `event_id IN (…)`, a cached plan hashed a scan of
+        // the whole queue, dead rows included, on every claim.) The rows are locked, so their address holds.
         try await session.query("""
-            WITH claimed AS (
-                DELETE FROM suite.event_queue q
-                WHERE q.consumer = \(name) AND q.event_id IN (
-                    SELECT event_id FROM suite.event_queue
-                    WHERE consumer = \(name) AND available_at <= now()
-                    ORDER BY event_id LIMIT \(Self.batchSize) FOR UPDATE SKIP LOCKED)
+            WITH picked AS MATERIALIZED (
+                SELECT ctid AS row_id FROM suite.event_queue
+                WHERE consumer = \(name) AND available_at <= now()
+                ORDER BY event_id LIMIT \(unsafeRaw: String(Self.batchSize)) FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                DELETE FROM suite.event_queue q WHERE q.ctid = ANY (ARRAY(SELECT row_id FROM picked))
                 RETURNING q.event_id, q.attempts
             )
             SELECT \(unsafeRaw: StoredEvent.columns), claimed.attempts

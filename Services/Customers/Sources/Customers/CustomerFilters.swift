@@ -106,7 +106,9 @@ extension CustomerRepository {
         on database: some PostgresQueryable, storeID: UUID, filters: CustomerFilters, page: Pagination
     ) async throws -> (customers: [CustomerRecord], total: Int) {
         let condition: SQL = "c.store_id = \(storeID) AND c.status <> 'deleted' AND \(filters.condition)"
-        let customers = try await select(on: database, where: condition, order: page.orderAndLimit(tieBreaker: "c.id"), joiningActivity: true)
+        // Ties broken by the id of the table sorted on, so that its index gives the page in order.
+        let tieBreaker = page.sortColumn.hasPrefix("activity.") ? "activity.customer_id" : "c.id"
+        let customers = try await select(on: database, where: condition, order: page.orderAndLimit(tieBreaker: tieBreaker), joiningActivity: true)
         return (customers, try await total(on: database, storeID: storeID, filters: filters, condition: condition))
     }
 
