@@ -28,7 +28,7 @@ struct VipProgramController {
         let store = context.store
         let (levels, earning) = try await context.runtime.pool.withConnection { db in
             (
-                try await CustomersLibrary.vipTiers(on: db, storeID: store.id, storeCode: store.code, storeCurrency: store.currency),
+                try await CustomersLibrary.vipTiers(on: db, store: store),
                 try await LedgerLibrary.okendoEarningRulesByLevel(on: db, store: store)
             )
         }

@@ -40,6 +40,11 @@ struct Company: Sendable, Hashable, Codable {
 struct Label: Sendable, Hashable, Codable {
     var key: String
     var value: String
+
+    /// A stored label list; the usual empty one is not run through the JSON decoder (customers are read on every sale).
+    static func list(_ json: JSONB) throws -> [Label] {
+        json.text == "[]" ? [] : try json.decode(as: [Label].self)
+    }
 }
 
 /// A customer as stored, with what the lists and details join to it.

@@ -126,6 +126,7 @@ extension CustomerRepository {
                 SELECT coalesce((SELECT live FROM customers.store_customer_counts WHERE store_id = \(storeID)), 0) AS live
                 """).scalar(Int.self)
         }
+        // The activity table is joined only when the condition reads it: counting needs no other column of it.
         let join = condition.text.contains("activity.") ? Self.activityJoin : ""
         return try await database.query("SELECT count(*) FROM customers.customers c \(unsafeRaw: join) WHERE \(condition)").scalar(Int.self)
     }

@@ -125,8 +125,7 @@ extension CustomerRecord {
         address = try row.decode(JSONB?.self, "address").map { try $0.decode(as: Address.self) }
         company = try row.decode(JSONB?.self, "company").map { try $0.decode(as: Company.self) }
         loyaltyCardNumber = try row.decode(String?.self, "loyalty_card_number")
-        let labels = try row.decode(JSONB.self, "labels")
-        self.labels = labels.text == "[]" ? [] : try labels.decode(as: [Label].self)
+        labels = try Label.list(try row.decode(JSONB.self, "labels"))
         agreement1 = try row.decode(Bool.self, "agreement1")
         agreement2 = try row.decode(Bool.self, "agreement2")
         agreement3 = try row.decode(Bool.self, "agreement3")

@@ -46,15 +46,12 @@ public struct CustomerSummary: Sendable, Hashable {
         manualLevelID = try row.decode(UUID?.self, "manual_level_id")
         posID = try row.decode(UUID?.self, "pos_id")
         sellerID = try row.decode(UUID?.self, "seller_id")
-        let labels = try row.decode(JSONB.self, "labels")
-        self.labels = labels.text == "[]" ? [] : try labels.decode(as: [Label].self).map { CustomerLabel(key: $0.key, value: $0.value) }
+        labels = try Label.list(try row.decode(JSONB.self, "labels")).map { CustomerLabel(key: $0.key, value: $0.value) }
         birthDate = try row.decode(LocalDate?.self, "birth_date")
         createdAt = try row.decode(Date.self, "created_at")
         transactionsCount = try row.decode(Int.self, "transactions_count")
         transactionsAmount = try row.decode(Amount.self, "transactions_amount")
     }
-
-
 }
 
 /// A customer label, `key:value`.

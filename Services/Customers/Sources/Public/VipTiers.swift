@@ -72,12 +72,12 @@ public struct VipTier: Sendable {
 
 extension CustomersLibrary {
     /// The store's VIP tiers (its active levels), lowest entry requirement first.
-    public static func vipTiers(on database: some PostgresQueryable, storeID: UUID, storeCode: String, storeCurrency: String) async throws -> [VipTier] {
-        let program = try await SettingsRepository().load(on: database, storeID: storeID, currency: storeCurrency)
-        let levels = try await LevelRepository().all(on: database, storeID: storeID).filter(\.active)
+    public static func vipTiers(on database: some PostgresQueryable, store: Store) async throws -> [VipTier] {
+        let program = try await SettingsRepository().load(on: database, storeID: store.id, currency: store.currency)
+        let levels = try await LevelRepository().all(on: database, storeID: store.id).filter(\.active)
         let today = UTCTime.day(of: Date())
         return levels.enumerated().map { rank, level in
-            VipTier(level, rank: rank, storeCode: storeCode, program: program, today: today)
+            VipTier(level, rank: rank, storeCode: store.code, program: program, today: today)
         }
     }
 }

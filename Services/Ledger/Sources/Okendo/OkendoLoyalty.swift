@@ -51,7 +51,6 @@ public enum OkendoLoyalty {
         return Balances(available: try row["available"], locked: try row["locked"], spent: try row["spent"], updatedAt: try row["updated"])
     }
 
-    /// An earning rule as the storefront and the merchant API show it.
     /// An earning rule as the Okendo endpoints show it (M4, S1, S3, S9).
     public struct RuleView: Encodable, Sendable {
         public struct Reward: Encodable, Sendable {
@@ -111,11 +110,16 @@ public enum OkendoLoyalty {
     static func rules(on db: some PostgresQueryable, store: Store, customer: LedgerCustomer?) async throws -> [EarningRule] {
         var profile: CustomerProfile?
         if let customer { profile = try await CustomerDirectory.profile(on: db, storeID: store.id, customer: customer) }
-        return try await EarningRuleRepository.active(on: db, storeID: store.id, types: RuleType.allCases)
-            .filter { rule in
-                rule.type != .instantReward && rule.isActive(at: Date())
-                    && (profile.map(rule.targets) ?? (rule.levels.isEmpty && rule.segments.isEmpty))
-            }
+        return try await runningRules(on: db, storeID: store.id).filter { rule in
+            profile.map(rule.targets) ?? (rule.levels.isEmpty && rule.segments.isEmpty)
+        }
+    }
+
+    /// The store's rules in force now (active, within their window), instant rewards left out, by name.
+    static func runningRules(on db: some PostgresQueryable, storeID: UUID) async throws -> [EarningRule] {
+        let now = Date()
+        return try await EarningRuleRepository.active(on: db, storeID: storeID, types: RuleType.allCases)
+            .filter { $0.type != .instantReward && $0.isActive(at: now) }
             .sorted { $0.name < $1.name }
     }
 }

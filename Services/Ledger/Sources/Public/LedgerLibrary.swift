@@ -10,12 +10,8 @@ public enum LedgerLibrary {
     /// every level it names among the levels it targets; by name within a level (Okendo S3, decision okendo S3).
     public static func okendoEarningRulesByLevel(on db: some PostgresQueryable, store: Store) async throws -> [UUID: [OkendoLoyalty.RuleView]] {
         let currency = try await LedgerFacing.settings(on: db, storeID: store.id, currency: store.currency).currency
-        let now = Date()
         var byLevel: [UUID: [OkendoLoyalty.RuleView]] = [:]
-        let rules = try await EarningRuleRepository.active(on: db, storeID: store.id, types: RuleType.allCases)
-            .filter { $0.type != .instantReward && $0.isActive(at: now) }
-            .sorted { $0.name < $1.name }
-        for rule in rules {
+        for rule in try await OkendoLoyalty.runningRules(on: db, storeID: store.id) {
             for level in rule.levels { byLevel[level, default: []].append(OkendoLoyalty.RuleView(rule, currency: currency)) }
         }
         return byLevel
