@@ -19,7 +19,15 @@ public enum CampaignsService {
         defaultPort: 8104,
         migrations: migrations,
         credentials: AuthService.credentials,
-        routes: { router, _ in VipProgramController().add(to: router.subscriberGroup()) },
-        workers: { runtime in AuthService.credentialWorkers(runtime) }
+        routes: { router, _ in addRoutes(to: router) },
+        workers: { runtime in AuthService.credentialWorkers(runtime) + [InstantRewardReaction.consumer(runtime)] }
     )
+
+    static func addRoutes(to router: Router<ServiceContext>) {
+        let api = router.storeGroup()
+        CampaignController().add(to: api)
+        OfferController().add(to: api)
+        PurchaseController().add(to: api)
+        VipProgramController().add(to: router.subscriberGroup())
+    }
 }

@@ -90,6 +90,18 @@ struct EarningRule: Sendable, Hashable {
     var hasPhoto: Bool = false
     var updatedAt: Date = Date()
 
+    /// What an `instant_reward` rule gives: its reward campaign, for the sale that matched it.
+    struct InstantReward: Sendable, Hashable {
+        let ruleID: UUID
+        let campaignID: UUID
+    }
+
+    /// The reward of an `instant_reward` rule; nil for other rules (or a campaign id that is no UUID).
+    var instantReward: InstantReward? {
+        guard type == .instantReward, let campaign = config.rewardCampaignId.flatMap(UUID.init(uuidString:)) else { return nil }
+        return InstantReward(ruleID: id, campaignID: campaign)
+    }
+
     /// Whether the rule is switched on and `date` falls in its activity window.
     func isActive(at date: Date) -> Bool {
         guard active else { return false }

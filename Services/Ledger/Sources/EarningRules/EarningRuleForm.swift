@@ -120,6 +120,7 @@ enum EarningRuleForm {
             config.pointsAmount = positive(form, "pointsAmount", &errors)
         case .instantReward:
             config.rewardCampaignId = required(form, "rewardCampaignId", &errors)
+            if let id = config.rewardCampaignId, UUID(uuidString: id) == nil { errors.add(FormMessage.invalid, at: "rewardCampaignId") }
         }
     }
 

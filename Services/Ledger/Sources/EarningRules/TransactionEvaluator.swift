@@ -16,6 +16,8 @@ enum TransactionEvaluator {
         var points: Amount
         var ruleNames: [String]
         var ruleIDs: [UUID]
+        /// The instant-reward rules that matched, in order: the campaigns service gives their rewards.
+        var instantRewards: [EarningRule.InstantReward] = []
         var comment: String { ruleNames.joined(separator: ", ") }
     }
 
@@ -40,11 +42,18 @@ enum TransactionEvaluator {
             case .multiplyForProduct: executed = applyMultiplier(rule, items: items, skus: skus, points: &points)
             case .multiplyByProductLabels: executed = applyLabelMultipliers(rule, items: items, skus: skus, points: &points)
             case .productPurchase: executed = applyProductPurchase(rule, items: items, points: &points)
+            case .instantReward:
+                // Whether the reward can be given (campaign active, limits, coupons) is the campaigns service's
+                // to decide, after the sale: here a matching rule counts as executed (decision instant rewards).
+                executed = rule.instantReward != nil
+                if let reward = rule.instantReward { result.instantRewards.append(reward) }
             default: executed = false
             }
             if executed {
-                result.ruleNames.append(rule.name)
-                result.ruleIDs.append(rule.id)
+                if rule.type != .instantReward {
+                    result.ruleNames.append(rule.name)
+                    result.ruleIDs.append(rule.id)
+                }
                 if rule.lastExecutedRule { break }
             }
         }

@@ -38,17 +38,21 @@ public enum OkendoLoyalty {
         let available: Amount
         let locked: Amount
         let spent: Amount
+        let rewardsClaimed: Int
         let updatedAt: Date?
     }
 
     static func balances(on db: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> Balances {
         let row = try await db.query("""
-            SELECT a.available, a.locked, a.spent,
+            SELECT a.available, a.locked, a.spent, a.rewards_claimed,
                    (SELECT max(created_at) FROM ledger.transfers t WHERE t.store_id = a.store_id AND t.customer_id = a.customer_id) AS updated
             FROM ledger.accounts a WHERE a.store_id = \(storeID) AND a.customer_id = \(customerID)
             """).firstRow
-        guard let row else { return Balances(available: .zero, locked: .zero, spent: .zero, updatedAt: nil) }
-        return Balances(available: try row["available"], locked: try row["locked"], spent: try row["spent"], updatedAt: try row["updated"])
+        guard let row else { return Balances(available: .zero, locked: .zero, spent: .zero, rewardsClaimed: 0, updatedAt: nil) }
+        return Balances(
+            available: try row["available"], locked: try row["locked"], spent: try row["spent"], rewardsClaimed: try row["rewards_claimed"],
+            updatedAt: try row["updated"]
+        )
     }
 
     /// An earning rule as the Okendo endpoints show it (M4, S1, S3, S9).

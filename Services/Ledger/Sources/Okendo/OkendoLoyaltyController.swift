@@ -203,7 +203,7 @@ struct OkendoLoyaltyController {
             status: OkendoLoyalty.status(customer, enrolment: enrolment), vipTierId: summary?.levelID?.text,
             isTierLocked: summary?.manualLevelID != nil, minimumVipTierId: summary?.manualLevelID?.text,
             points: PointsView(balance: balances.available, dateUpdated: balances.updatedAt.map(Timestamp.iso), pending: balances.locked, spent: balances.spent),
-            rewardsClaimed: 0, birthday: birthday
+            rewardsClaimed: balances.rewardsClaimed, birthday: birthday
         ))
     }
 

@@ -6,6 +6,10 @@ import ServiceKit
 /// The ledger library: look-ups the services above the ledger (campaigns, reviews) call inside their own
 /// transaction (`on:` takes the caller's transaction or the pool).
 public enum LedgerLibrary {
+    /// The event a sale appends for each instant-reward rule it matched: `customerId`, `transactionId`,
+    /// `campaignId` (the rule's reward campaign), `earningRuleId`, `grossValue`.
+    public static let instantRewardEventType = "InstantRewardWasEarned"
+
     /// The earning rules running now that VIP tiers (levels) have of their own, by level: a rule belongs to
     /// every level it names among the levels it targets; by name within a level (Okendo S3, decision okendo S3).
     public static func okendoEarningRulesByLevel(on db: some PostgresQueryable, store: Store) async throws -> [UUID: [OkendoLoyalty.RuleView]] {
@@ -15,5 +19,36 @@ public enum LedgerLibrary {
             for level in rule.levels { byLevel[level, default: []].append(OkendoLoyalty.RuleView(rule, currency: currency)) }
         }
         return byLevel
+    }
+
+    /// The points a customer can spend now (0 without an account).
+    public static func availablePoints(on db: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> Amount {
+        try await db.query("""
+            SELECT available FROM ledger.accounts WHERE store_id = \(storeID) AND customer_id = \(customerID)
+            """).firstRow?.decode(Amount.self, "available") ?? .zero
+    }
+
+    /// Pays a reward with points: a `spending` transfer of `points`, inside the caller's transaction, with its
+    /// event. False, and nothing written, when the customer has fewer points available.
+    public static func spendOnReward(
+        on db: some PostgresQueryable, storeID: UUID, customerID: UUID, points: Amount, comment: String, issuer: String, actor: Actor?
+    ) async throws -> Bool {
+        do {
+            try await PointsLedger.debit(
+                on: db, storeID: storeID, customerID: customerID, points: points,
+                origin: DebitOrigin(issuer: issuer, comment: comment), actor: actor
+            )
+            return true
+        } catch PointsRefusal.notEnoughPoints {
+            return false
+        }
+    }
+
+    /// Counts `count` more rewards claimed by the customer (Okendo `rewardsClaimed`), in the caller's transaction.
+    public static func countRewardsClaimed(on db: some PostgresQueryable, storeID: UUID, customerID: UUID, count: Int) async throws {
+        try await db.execute("""
+            INSERT INTO ledger.accounts AS a (store_id, customer_id, rewards_claimed) VALUES (\(storeID), \(customerID), \(count))
+            ON CONFLICT (store_id, customer_id) DO UPDATE SET rewards_claimed = a.rewards_claimed + excluded.rewards_claimed
+            """)
     }
 }

@@ -91,6 +91,7 @@ enum TransactionService {
                 origin: CreditOrigin(issuer: "system", comment: earning.comment, transactionID: transaction.id), policy: settings, actor: actor
             )
         }
+        if let earning { try await instantRewardEvents(on: tx, storeID: store.id, transaction: transaction, customerID: customer.id, earning, actor: actor) }
         let totals = (priorTotals ?? .init()).adding(transaction)
         try await purchaseEvents(on: tx, store: store, transaction: transaction, customer: customer, totals: totals, rules: purchaseRules, actor: actor)
         try await assignedEvent(on: tx, storeID: store.id, transaction: transaction, customerID: customer.id, totals: totals, actor: actor)
@@ -163,12 +164,27 @@ enum TransactionService {
         ], actor: actor, aggregate: "transaction", aggregateID: transaction.id.text)
     }
 
+    /// One `InstantRewardWasEarned` per matching instant-reward rule of a sale: the campaigns service reacts by
+    /// giving the rule's reward campaign to the customer for this sale, when the campaign allows it.
+    private static func instantRewardEvents(
+        on tx: PostgresSession, storeID: UUID, transaction: Transaction, customerID: UUID, _ result: TransactionEvaluator.Result, actor: Actor?
+    ) async throws {
+        for reward in result.instantRewards {
+            try await LedgerEvents.append(on: tx, storeID: storeID, customerID: customerID, type: LedgerLibrary.instantRewardEventType, payload: [
+                "customerId": .string(customerID.text), "transactionId": .string(transaction.id.text),
+                "campaignId": .string(reward.campaignID.text), "earningRuleId": .string(reward.ruleID.text),
+                "grossValue": .amount(transaction.grossValue),
+            ], actor: actor, aggregate: "transaction", aggregateID: transaction.id.text)
+        }
+    }
+
     /// Points of a sale by the store's transactional rules (extensions §6.2), credited as one transfer.
     static func award(
         on tx: PostgresSession, store: Store, transaction: Transaction, customer: LedgerCustomer, settings: LedgerSettings, actor: Actor?
     ) async throws -> Amount {
         guard settings.earningStatuses.contains(customer.status) else { return .zero }
         let result = try await evaluate(on: tx, storeID: store.id, transaction: transaction, customer: customer, settings: settings)
+        try await instantRewardEvents(on: tx, storeID: store.id, transaction: transaction, customerID: customer.id, result, actor: actor)
         guard result.points.isPositive else { return .zero }
         try await PointsLedger.credit(
             on: tx, storeID: store.id, customerID: customer.id, points: result.points,

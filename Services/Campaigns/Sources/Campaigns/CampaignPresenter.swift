@@ -1,0 +1,50 @@
+import Customers
+import Foundation
+import Postgres
+import ServiceKit
+
+/// Builds campaign views with what they show besides the campaign: usage counters, level and segment names,
+/// and how many customers each campaign reaches.
+struct CampaignPresenter {
+    let usage: [UUID: CampaignUsage]
+    let levelNames: [UUID: String]
+    let segmentNames: [UUID: String]
+    let reach: [UUID: Int]
+    let locale: String
+    let now: Date
+
+    static func load(on db: some PostgresQueryable, storeID: UUID, campaigns: [Campaign], locale: String, now: Date = Date()) async throws -> Self {
+        let levels = try await CustomersLibrary.levels(on: db, storeID: storeID)
+        let segments = campaigns.contains { !$0.segments.isEmpty } ? try await CustomersLibrary.segmentNames(on: db, storeID: storeID) : [:]
+        var reach: [UUID: Int] = [:]
+        for campaign in campaigns {
+            reach[campaign.id] = try await visibleForCustomersCount(on: db, storeID: storeID, campaign: campaign, now: now)
+        }
+        return Self(
+            usage: try await CampaignRepository.usage(on: db, storeID: storeID, ids: campaigns.map(\.id)),
+            levelNames: Dictionary(uniqueKeysWithValues: levels.map { ($0.id, $0.name) }), segmentNames: segments, reach: reach,
+            locale: locale, now: now
+        )
+    }
+
+    /// The customers a campaign is visible to now: none when it is out of its visibility window, and never for
+    /// cashback or percentage discounts, which are not bought from a list (appendix).
+    static func visibleForCustomersCount(on db: some PostgresQueryable, storeID: UUID, campaign: Campaign, now: Date) async throws -> Int {
+        guard campaign.isVisible(at: now), !campaign.reward.singleUnit else { return 0 }
+        return try await CustomersLibrary.targetedCustomerCount(on: db, storeID: storeID, levels: campaign.levels, segments: campaign.segments)
+    }
+
+    func view(_ campaign: Campaign, for audience: CampaignAudience, offer: CustomerOffer? = nil) -> CampaignView {
+        CampaignView(
+            campaign: campaign, audience: audience, locale: locale, usage: usage[campaign.id] ?? CampaignUsage(),
+            visibleForCustomersCount: reach[campaign.id] ?? 0,
+            levelNames: names(campaign.levels, levelNames), segmentNames: names(campaign.segments, segmentNames), offer: offer, now: now
+        )
+    }
+
+    private func names(_ ids: [UUID], _ known: [UUID: String]) -> [String: String] {
+        var names: [String: String] = [:]
+        for id in ids { if let name = known[id] { names[id.text] = name } }
+        return names
+    }
+}

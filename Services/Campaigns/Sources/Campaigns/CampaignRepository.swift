@@ -1,0 +1,185 @@
+import Foundation
+import Postgres
+import ServiceKit
+
+/// SQL over `campaigns.campaigns` and their coupon pools. Every method takes the store first.
+enum CampaignRepository {
+    static let columns = """
+        c.id, c.reward, c.translations, c.active, c.categories, c.push_notification_text, c.point_value, c.cashback_provider,
+        c.transaction_percentage_value, c.cost_in_points, c.target, c.levels, c.segments, c.labels, c.unlimited, c.single_coupon,
+        c.usage_limit, c.limit_per_user, c.all_time_visible, c.visible_from, c.visible_to, c.all_time_active, c.active_from, c.active_to,
+        c.days_inactive, c.days_valid, c.featured, c.public
+        """
+
+    /// API sort names → SQL (CMP-06, CMP-16, CMP-25, CMP-27).
+    static let sortable: [String: String] = [
+        "name": "(c.translations -> 0 ->> 'name')", "reward": "c.reward", "active": "c.active", "costInPoints": "c.cost_in_points",
+        "campaignId": "c.id", "createdAt": "c.created_at", "limit": "c.usage_limit", "limitPerUser": "c.limit_per_user",
+        "campaignVisibility.visibleFrom": "c.visible_from", "campaignVisibility.visibleTo": "c.visible_to",
+        "campaignActivity.activeFrom": "c.active_from", "campaignActivity.activeTo": "c.active_to",
+    ]
+
+    static func campaign(_ row: PostgresRow) throws -> Campaign {
+        let reward: String = try row["reward"]
+        let translations: JSONB = try row["translations"]
+        let labels: JSONB = try row["labels"]
+        return Campaign(
+            id: try row["id"], reward: RewardType(rawValue: reward) ?? .discountCode,
+            translations: try translations.decode(as: [CampaignTranslation].self), active: try row["active"],
+            categories: SQLArray.uuids(try row.decode(String.self, "categories")), pushNotificationText: try row["push_notification_text"],
+            pointValue: try row["point_value"], cashbackProvider: try row["cashback_provider"],
+            transactionPercentageValue: try row["transaction_percentage_value"], costInPoints: try row["cost_in_points"],
+            target: try row["target"], levels: SQLArray.uuids(try row.decode(String.self, "levels")),
+            segments: SQLArray.uuids(try row.decode(String.self, "segments")), labels: try labels.decode(as: [CampaignLabel].self),
+            unlimited: try row["unlimited"], singleCoupon: try row["single_coupon"], limit: try row["usage_limit"],
+            limitPerUser: try row["limit_per_user"], allTimeVisible: try row["all_time_visible"], visibleFrom: try row["visible_from"],
+            visibleTo: try row["visible_to"], allTimeActive: try row["all_time_active"], activeFrom: try row["active_from"],
+            activeTo: try row["active_to"], daysInactive: try row["days_inactive"], daysValid: try row["days_valid"],
+            featured: try row["featured"], isPublic: try row["public"]
+        )
+    }
+
+    /// The campaign with its coupon pool; `lock` holds its row to the end of the caller's transaction (purchases
+    /// of one campaign take turns, so limits and codes are counted right).
+    static func find(on db: some PostgresQueryable, storeID: UUID, id: UUID, lock: Bool = false) async throws -> Campaign? {
+        guard var campaign = try await db.query("""
+            SELECT \(unsafeRaw: columns) FROM campaigns.campaigns c WHERE c.store_id = \(storeID) AND c.id = \(id)
+            \(unsafeRaw: lock ? "FOR UPDATE" : "")
+            """).firstRow.map(campaign) else { return nil }
+        campaign.coupons = try await coupons(on: db, storeID: storeID, ids: [id])[id] ?? []
+        return campaign
+    }
+
+    /// The campaigns matching `condition` (a fragment over `c`), a page of them, and how many match.
+    static func list(
+        on db: some PostgresQueryable, storeID: UUID, where condition: SQL = "TRUE", page: Pagination?
+    ) async throws -> (campaigns: [Campaign], total: Int) {
+        let rows = try await db.query("""
+            SELECT \(unsafeRaw: columns), count(*) OVER () AS total FROM campaigns.campaigns c
+            WHERE c.store_id = \(storeID) AND \(condition)
+            \(page?.orderAndLimit(tieBreaker: "c.id") ?? SQL(" ORDER BY c.created_at, c.id"))
+            """)
+        var campaigns = try rows.map(campaign)
+        let pools = try await coupons(on: db, storeID: storeID, ids: campaigns.map(\.id))
+        for index in campaigns.indices { campaigns[index].coupons = pools[campaigns[index].id] ?? [] }
+        let total = try rows.firstRow.map { try $0.decode(Int.self, "total") }
+        if let total { return (campaigns, total) }
+        guard page != nil else { return (campaigns, 0) }
+        let count = try await db.query("SELECT count(*) FROM campaigns.campaigns c WHERE c.store_id = \(storeID) AND \(condition)").scalar(Int.self)
+        return (campaigns, count)
+    }
+
+    /// The coupon pools of these campaigns, each in the order its codes were added.
+    static func coupons(on db: some PostgresQueryable, storeID: UUID, ids: [UUID]) async throws -> [UUID: [String]] {
+        guard !ids.isEmpty else { return [:] }
+        var pools: [UUID: [String]] = [:]
+        for row in try await db.query("""
+            SELECT campaign_id, code FROM campaigns.coupons
+            WHERE store_id = \(storeID) AND campaign_id = ANY(\(SQLArray.uuids(ids))::uuid[]) ORDER BY position
+            """) {
+            pools[try row.decode(UUID.self, "campaign_id"), default: []].append(try row.decode(String.self, "code"))
+        }
+        return pools
+    }
+
+    /// How much of each campaign is taken: units bought, distinct buyers, free pool codes.
+    static func usage(on db: some PostgresQueryable, storeID: UUID, ids: [UUID]) async throws -> [UUID: CampaignUsage] {
+        guard !ids.isEmpty else { return [:] }
+        var usage: [UUID: CampaignUsage] = [:]
+        for row in try await db.query("""
+            SELECT id,
+                   (SELECT count(*) FROM campaigns.purchases p WHERE p.store_id = \(storeID) AND p.campaign_id = id) AS purchases,
+                   (SELECT count(DISTINCT customer_id) FROM campaigns.purchases p WHERE p.store_id = \(storeID) AND p.campaign_id = id) AS buyers,
+                   (SELECT count(*) FROM campaigns.coupons k WHERE k.store_id = \(storeID) AND k.campaign_id = id AND NOT k.issued) AS free
+            FROM unnest(\(SQLArray.uuids(ids))::uuid[]) AS id
+            """) {
+            usage[try row.decode(UUID.self, "id")] = CampaignUsage(
+                purchases: try row.decode(Int.self, "purchases"), buyers: try row.decode(Int.self, "buyers"), freeCoupons: try row.decode(Int.self, "free")
+            )
+        }
+        return usage
+    }
+
+    /// How many units of each campaign the customer bought.
+    static func purchasesByCustomer(on db: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> [UUID: Int] {
+        var counts: [UUID: Int] = [:]
+        for row in try await db.query("""
+            SELECT campaign_id, count(*) AS bought FROM campaigns.purchases WHERE store_id = \(storeID) AND customer_id = \(customerID)
+            GROUP BY campaign_id
+            """) {
+            counts[try row.decode(UUID.self, "campaign_id")] = try row.decode(Int.self, "bought")
+        }
+        return counts
+    }
+
+    /// Inserts or replaces the campaign; new locales get their translation ids here. The pool is replaced by the
+    /// campaign's coupons (codes already handed out must stay).
+    static func save(on db: some PostgresQueryable, storeID: UUID, _ input: Campaign) async throws {
+        var campaign = input
+        for index in campaign.translations.indices where campaign.translations[index].id == 0 {
+            campaign.translations[index].id = try await db.query("SELECT nextval('campaigns.translation_ids')").scalar(Int.self)
+        }
+        campaign.translations.sort { ($0.locale == "en" ? 0 : 1, $0.id) < ($1.locale == "en" ? 0 : 1, $1.id) }
+        try await db.execute("""
+            INSERT INTO campaigns.campaigns (store_id, id, reward, translations, active, categories, push_notification_text, point_value,
+                cashback_provider, transaction_percentage_value, cost_in_points, target, levels, segments, labels, unlimited, single_coupon,
+                usage_limit, limit_per_user, all_time_visible, visible_from, visible_to, all_time_active, active_from, active_to,
+                days_inactive, days_valid, featured, public)
+            VALUES (\(storeID), \(campaign.id), \(campaign.reward.rawValue), \(try JSONB(encoding: campaign.translations)), \(campaign.active),
+                \(SQLArray.uuids(campaign.categories))::uuid[], \(campaign.pushNotificationText), \(campaign.pointValue), \(campaign.cashbackProvider),
+                \(campaign.transactionPercentageValue), \(campaign.costInPoints), \(campaign.target), \(SQLArray.uuids(campaign.levels))::uuid[],
+                \(SQLArray.uuids(campaign.segments))::uuid[], \(try JSONB(encoding: campaign.labels)), \(campaign.unlimited), \(campaign.singleCoupon),
+                \(campaign.limit), \(campaign.limitPerUser), \(campaign.allTimeVisible), \(campaign.visibleFrom), \(campaign.visibleTo),
+                \(campaign.allTimeActive), \(campaign.activeFrom), \(campaign.activeTo), \(campaign.daysInactive), \(campaign.daysValid),
+                \(campaign.featured), \(campaign.isPublic))
+            ON CONFLICT (store_id, id) DO UPDATE SET
+                reward = excluded.reward, translations = excluded.translations, active = excluded.active, categories = excluded.categories,
+                push_notification_text = excluded.push_notification_text, point_value = excluded.point_value,
+                cashback_provider = excluded.cashback_provider, transaction_percentage_value = excluded.transaction_percentage_value,
+                cost_in_points = excluded.cost_in_points, target = excluded.target, levels = excluded.levels, segments = excluded.segments,
+                labels = excluded.labels, unlimited = excluded.unlimited, single_coupon = excluded.single_coupon,
+                usage_limit = excluded.usage_limit, limit_per_user = excluded.limit_per_user, all_time_visible = excluded.all_time_visible,
+                visible_from = excluded.visible_from, visible_to = excluded.visible_to, all_time_active = excluded.all_time_active,
+                active_from = excluded.active_from, active_to = excluded.active_to, days_inactive = excluded.days_inactive,
+                days_valid = excluded.days_valid, featured = excluded.featured, public = excluded.public, updated_at = now()
+            """)
+        try await replaceCoupons(on: db, storeID: storeID, campaignID: campaign.id, codes: campaign.coupons, append: false)
+    }
+
+    /// Codes handed out that a replacement would remove.
+    struct IssuedCouponsRemoved: Error {
+        let codes: [String]
+    }
+
+    /// Replaces the pool with `codes`, or adds them (`append`). Handed-out codes cannot be removed.
+    static func replaceCoupons(on db: some PostgresQueryable, storeID: UUID, campaignID: UUID, codes: [String], append: Bool) async throws {
+        let literal = textArray(codes)
+        if !append {
+            let removedIssued = try await db.query("""
+                SELECT code FROM campaigns.coupons WHERE store_id = \(storeID) AND campaign_id = \(campaignID) AND issued
+                  AND NOT code = ANY(\(literal)::text[]) ORDER BY position
+                """).map { try $0.decode(String.self, "code") }
+            guard removedIssued.isEmpty else { throw IssuedCouponsRemoved(codes: removedIssued) }
+            try await db.execute("""
+                DELETE FROM campaigns.coupons WHERE store_id = \(storeID) AND campaign_id = \(campaignID) AND NOT code = ANY(\(literal)::text[])
+                """)
+        }
+        try await db.execute("""
+            INSERT INTO campaigns.coupons (store_id, campaign_id, code)
+            SELECT \(storeID), \(campaignID), code FROM unnest(\(literal)::text[]) WITH ORDINALITY AS t(code, n) ORDER BY n
+            ON CONFLICT DO NOTHING
+            """)
+    }
+
+    static func setActive(on db: some PostgresQueryable, storeID: UUID, id: UUID, active: Bool) async throws -> Bool {
+        try await db.execute("""
+            UPDATE campaigns.campaigns SET active = \(active), updated_at = now() WHERE store_id = \(storeID) AND id = \(id)
+            """) > 0
+    }
+
+    /// A `text[]` literal with every element quoted.
+    static func textArray(_ values: [String]) -> String {
+        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            .joined(separator: ",") + "}"
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Ledger
+import Logging
+import Postgres
+import ServiceKit
+
+/// Gives instant rewards: when a sale matched an `instant_reward` earning rule, the customer "buys" the rule's
+/// campaign for that sale (extensions §6.2): charged its cost in points (usually 0), the coupon picked for the
+/// sale (a percentage discount is computed on its value). Nothing happens when the campaign is not active, not
+/// aimed at the customer, out of coupons or limits, or the customer lacks the points.
+enum InstantRewardReaction {
+    static let consumerName = "campaigns.instant-rewards"
+
+    static func consumer(_ runtime: ServiceRuntime) -> EventConsumer {
+        EventConsumer(name: consumerName, eventTypes: [LedgerLibrary.instantRewardEventType], runtime: runtime) { event, session in
+            try await handle(event, on: session, logger: runtime.logger)
+        }
+    }
+
+    struct Payload: Decodable {
+        let customerId: UUID
+        let transactionId: UUID
+        let campaignId: UUID
+        let grossValue: Amount
+    }
+
+    static func handle(_ event: StoredEvent, on session: PostgresSession, logger: Logger) async throws {
+        guard let storeID = event.storeID else { return }
+        let payload = try event.payload.decode(as: Payload.self)
+        let order = CampaignPurchases.Order(
+            campaignID: payload.campaignId, customerID: payload.customerId, mustBeVisible: false, issuer: "system",
+            transactionID: payload.transactionId, transactionValue: payload.grossValue
+        )
+        session.savepoint("instant_reward")
+        do {
+            _ = try await CampaignPurchases.buy(on: session, storeID: storeID, order, actor: .system)
+            session.releaseSavepoint("instant_reward")
+        } catch let refusal as PurchaseRefusal {
+            try await session.rollbackToSavepoint("instant_reward")
+            logger.info("instant reward of campaign \(payload.campaignId) not given for transaction \(payload.transactionId): \(refusal)")
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Customers
+import Foundation
+import Ledger
+import Postgres
+import ServiceKit
+
+/// Why a purchase was refused (CC-07 and the appendix's buy flow, decision campaigns A43).
+enum PurchaseRefusal: Error, Equatable {
+    case notFound
+    case noCouponsLeft
+    case notEnoughPoints
+    case limitExceeded
+    case limitPerCustomerExceeded
+
+    var apiError: APIError {
+        switch self {
+        case .notFound: APIError.notFound
+        case .noCouponsLeft: APIError.domain("No coupons left")
+        case .notEnoughPoints: APIError.domain("Not enough points")
+        case .limitExceeded: APIError.domain("Limit exceeded")
+        case .limitPerCustomerExceeded: APIError.domain("Limit per customer exceeded")
+        }
+    }
+}
+
+/// A coupon handed out by a purchase.
+struct IssuedCoupon: Encodable, Sendable, Hashable {
+    let code: String
+    let id: String
+}
+
+/// Buying a campaign for a customer (CMP-17, CMP-26, CC-07, instant rewards), inside the caller's transaction.
+///
+/// The campaign's row is locked first, so purchases of one campaign take turns: the global and per-customer
+/// limits and the pool are counted with every earlier purchase committed. Points are spent through the ledger
+/// library in the same transaction; a refusal at any step leaves nothing written.
+enum CampaignPurchases {
+    struct Order: Sendable {
+        var campaignID: UUID
+        var customerID: UUID
+        var quantity = 1
+        /// Admins may give the reward without charging points.
+        var withoutPoints = false
+        /// Customers and sellers may buy only what is visible now and aimed at the customer; an instant reward
+        /// needs only the aim; admins give anything active.
+        var mustBeVisible = true
+        var mustBeTargeted = true
+        /// Who spends the points, as the transfer's issuer (`admin`, `seller`, `customer`, `system`).
+        var issuer = "admin"
+        /// The sale an instant reward is given for, and its value (a percentage discount is computed on it).
+        var transactionID: UUID?
+        var transactionValue: Amount?
+    }
+
+    static func buy(on tx: PostgresSession, storeID: UUID, _ order: Order, actor: Actor?, now: Date = Date()) async throws -> [IssuedCoupon] {
+        guard let campaign = try await CampaignRepository.find(on: tx, storeID: storeID, id: order.campaignID, lock: true),
+              let customer = try await CustomersLibrary.customer(on: tx, storeID: storeID, id: order.customerID),
+              campaign.isActive(at: now)
+        else { throw PurchaseRefusal.notFound }
+        if order.mustBeVisible, !campaign.isVisible(at: now) { throw PurchaseRefusal.notFound }
+        if order.mustBeTargeted {
+            let segments = Set(try await CustomersLibrary.segmentIDs(on: tx, storeID: storeID, customerID: customer.id))
+            guard campaign.targets(level: customer.levelID, segments: segments) else { throw PurchaseRefusal.notFound }
+        }
+        let quantity = campaign.reward.singleUnit ? 1 : max(1, order.quantity)
+        try await checkLimits(on: tx, storeID: storeID, campaign: campaign, customerID: customer.id, quantity: quantity)
+        let unitCost = order.withoutPoints ? Amount.zero : campaign.costInPoints
+        let balance = try await LedgerLibrary.availablePoints(on: tx, storeID: storeID, customerID: customer.id)
+        let total = unitCost.multiplied(by: Int64(quantity), dividedBy: 1)
+        if total.isPositive {
+            let paid = try await LedgerLibrary.spendOnReward(
+                on: tx, storeID: storeID, customerID: customer.id, points: total, comment: "Reward campaign: \(campaign.name())",
+                issuer: order.issuer, actor: actor
+            )
+            guard paid else { throw PurchaseRefusal.notEnoughPoints }
+        }
+        let codes = try await codes(on: tx, storeID: storeID, campaign: campaign, quantity: quantity, order: order)
+        var coupons: [IssuedCoupon] = []
+        for code in codes {
+            let purchase = Purchase(
+                id: UUID(), campaignID: campaign.id, customerID: customer.id, code: code, purchasedAt: now, costInPoints: unitCost,
+                currentPointsAmount: balance, activeSince: now.addingTimeInterval(Double(campaign.daysInactive) * 86_400), activeTo: nil,
+                used: false, transactionID: order.transactionID, deliveryStatus: "", returnedAmount: .zero
+            )
+            var dated = purchase
+            if campaign.daysValid > 0 { dated.activeTo = purchase.activeSince.addingTimeInterval(Double(campaign.daysValid) * 86_400) }
+            try await PurchaseRepository.insert(on: tx, storeID: storeID, dated)
+            coupons.append(IssuedCoupon(code: code, id: dated.id.text))
+        }
+        try await LedgerLibrary.countRewardsClaimed(on: tx, storeID: storeID, customerID: customer.id, count: coupons.count)
+        try await EventLog.append(try NewEvent(
+            storeID: storeID, aggregateType: "campaign", aggregateID: campaign.id.text, type: "CampaignWasBoughtByCustomer",
+            payload: BoughtEvent(
+                campaignId: campaign.id.text, customerId: customer.id.text, costInPoints: total, coupons: coupons,
+                transactionId: order.transactionID?.text
+            ), actor: actor
+        ), on: tx)
+        return coupons
+    }
+
+    private struct BoughtEvent: Encodable {
+        let campaignId: String
+        let customerId: String
+        let costInPoints: Amount
+        let coupons: [IssuedCoupon]
+        let transactionId: String?
+    }
+
+    /// The global and per-customer limits, then the pool (appendix "Limit math").
+    private static func checkLimits(
+        on tx: PostgresSession, storeID: UUID, campaign: Campaign, customerID: UUID, quantity: Int
+    ) async throws {
+        let usage = try await CampaignRepository.usage(on: tx, storeID: storeID, ids: [campaign.id])[campaign.id] ?? CampaignUsage()
+        if !campaign.unlimited {
+            let bought = try await CampaignRepository.purchasesByCustomer(on: tx, storeID: storeID, customerID: customerID)[campaign.id] ?? 0
+            if usage.purchases + quantity > campaign.limit ?? 0 { throw PurchaseRefusal.limitExceeded }
+            if bought + quantity > campaign.limitPerUser ?? 0 { throw PurchaseRefusal.limitPerCustomerExceeded }
+        }
+        if campaign.reward.usesCouponPool {
+            if campaign.singleCoupon ? campaign.coupons.isEmpty : usage.freeCoupons < quantity { throw PurchaseRefusal.noCouponsLeft }
+        }
+    }
+
+    /// The codes handed out: free pool codes, the shared code, a percentage discount's value, or none (cashback, custom).
+    private static func codes(on tx: PostgresSession, storeID: UUID, campaign: Campaign, quantity: Int, order: Order) async throws -> [String] {
+        switch campaign.reward {
+        case _ where campaign.reward.usesCouponPool && campaign.singleCoupon:
+            return Array(repeating: campaign.coupons[0], count: quantity)
+        case _ where campaign.reward.usesCouponPool:
+            let codes = try await PurchaseRepository.takeFreeCodes(on: tx, storeID: storeID, campaignID: campaign.id, count: quantity)
+            guard codes.count == quantity else { throw PurchaseRefusal.noCouponsLeft }
+            return codes
+        case .percentageDiscountCode:
+            let value = order.transactionValue ?? .zero
+            return [value.multiplied(by: Int64(campaign.transactionPercentageValue ?? 0), dividedBy: 100).description]
+        default:
+            return Array(repeating: "", count: quantity)
+        }
+    }
+}
