@@ -87,11 +87,12 @@ enum CampaignRepository {
         guard !ids.isEmpty else { return [:] }
         var usage: [UUID: CampaignUsage] = [:]
         for row in try await db.query("""
-            SELECT id,
-                   (SELECT count(*) FROM campaigns.purchases p WHERE p.store_id = \(storeID) AND p.campaign_id = id) AS purchases,
-                   (SELECT count(DISTINCT customer_id) FROM campaigns.purchases p WHERE p.store_id = \(storeID) AND p.campaign_id = id) AS buyers,
-                   (SELECT count(*) FROM campaigns.coupons k WHERE k.store_id = \(storeID) AND k.campaign_id = id AND NOT k.issued) AS free
-            FROM unnest(\(SQLArray.uuids(ids))::uuid[]) AS id
+            SELECT u.campaign_id AS id,
+                   (SELECT count(*) FROM campaigns.purchases p WHERE p.store_id = \(storeID) AND p.campaign_id = u.campaign_id) AS purchases,
+                   (SELECT count(DISTINCT p.customer_id) FROM campaigns.purchases p
+                    WHERE p.store_id = \(storeID) AND p.campaign_id = u.campaign_id) AS buyers,
+                   (SELECT count(*) FROM campaigns.coupons k WHERE k.store_id = \(storeID) AND k.campaign_id = u.campaign_id AND NOT k.issued) AS free
+            FROM unnest(\(SQLArray.uuids(ids))::uuid[]) AS u(campaign_id)
             """) {
             usage[try row.decode(UUID.self, "id")] = CampaignUsage(
                 purchases: try row.decode(Int.self, "purchases"), buyers: try row.decode(Int.self, "buyers"), freeCoupons: try row.decode(Int.self, "free")
