@@ -28,6 +28,11 @@ public enum CampaignsService {
         CampaignController().add(to: api)
         OfferController().add(to: api)
         PurchaseController().add(to: api)
-        VipProgramController().add(to: router.subscriberGroup())
+        let redemption = RedemptionController()
+        redemption.addMerchant(to: router.merchantGroup())
+        redemption.addStorefront(to: router.storefrontGroup())
+        let subscriber = router.subscriberGroup()
+        redemption.addSubscriber(to: subscriber)
+        VipProgramController().add(to: subscriber)
     }
 }

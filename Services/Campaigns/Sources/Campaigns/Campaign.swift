@@ -43,6 +43,8 @@ struct Campaign: Sendable, Hashable {
     var categories: [UUID]
     var pushNotificationText: String?
     var pointValue: Amount?
+    /// The money value of the reward (Okendo `reward.value`).
+    var rewardValue: Amount?
     var cashbackProvider: String?
     var transactionPercentageValue: Int?
     var costInPoints: Amount

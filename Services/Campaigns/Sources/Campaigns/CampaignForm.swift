@@ -13,7 +13,7 @@ enum CampaignForm {
             "active", "costInPoints", "target", "levels", "segments", "unlimited", "singleCoupon", "limit", "limitPerUser", "coupons",
             "daysInactive", "daysValid", .compound("campaignVisibility", ["allTimeVisible", "visibleFrom", "visibleTo"]),
             .compound("campaignActivity", ["allTimeActive", "activeFrom", "activeTo"]),
-            "categories", "labels", "pointValue", "cashbackProvider", "pushNotificationText", "featured", "public", "transactionPercentageValue",
+            "categories", "labels", "pointValue", "rewardValue", "cashbackProvider", "pushNotificationText", "featured", "public", "transactionPercentageValue",
         ])
     }
 
@@ -80,11 +80,13 @@ enum CampaignForm {
                 percentage = integer("transactionPercentageValue", minimum: 1)
                 if let value = percentage, value > 100 { errors.add("This value should be 100 or less.", at: "transactionPercentageValue") }
             }
+            let rewardValue = amount("rewardValue", required: false)
             let categories = uuids("categories")
             guard let reward, let costInPoints else { return nil }
             return Campaign(
                 id: current?.id ?? UUID(), reward: reward, translations: translations, active: form["active"]?.bool ?? false,
                 categories: categories, pushNotificationText: form["pushNotificationText"]?.trimmedText, pointValue: pointValue,
+                rewardValue: rewardValue,
                 cashbackProvider: form["cashbackProvider"]?.trimmedText, transactionPercentageValue: percentage, costInPoints: costInPoints,
                 target: target, levels: levels, segments: segments, labels: Self.labels(form["labels"]), unlimited: unlimited,
                 singleCoupon: singleCoupon, limit: limit, limitPerUser: limitPerUser,

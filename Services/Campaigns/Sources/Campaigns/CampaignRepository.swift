@@ -5,7 +5,7 @@ import ServiceKit
 /// SQL over `campaigns.campaigns` and their coupon pools. Every method takes the store first.
 enum CampaignRepository {
     static let columns = """
-        c.id, c.reward, c.translations, c.active, c.categories, c.push_notification_text, c.point_value, c.cashback_provider,
+        c.id, c.reward, c.translations, c.active, c.categories, c.push_notification_text, c.point_value, c.reward_value, c.cashback_provider,
         c.transaction_percentage_value, c.cost_in_points, c.target, c.levels, c.segments, c.labels, c.unlimited, c.single_coupon,
         c.usage_limit, c.limit_per_user, c.all_time_visible, c.visible_from, c.visible_to, c.all_time_active, c.active_from, c.active_to,
         c.days_inactive, c.days_valid, c.featured, c.public
@@ -27,7 +27,7 @@ enum CampaignRepository {
             id: try row["id"], reward: RewardType(rawValue: reward) ?? .discountCode,
             translations: try translations.decode(as: [CampaignTranslation].self), active: try row["active"],
             categories: SQLArray.uuids(try row.decode(String.self, "categories")), pushNotificationText: try row["push_notification_text"],
-            pointValue: try row["point_value"], cashbackProvider: try row["cashback_provider"],
+            pointValue: try row["point_value"], rewardValue: try row["reward_value"], cashbackProvider: try row["cashback_provider"],
             transactionPercentageValue: try row["transaction_percentage_value"], costInPoints: try row["cost_in_points"],
             target: try row["target"], levels: SQLArray.uuids(try row.decode(String.self, "levels")),
             segments: SQLArray.uuids(try row.decode(String.self, "segments")), labels: try labels.decode(as: [CampaignLabel].self),
@@ -122,12 +122,13 @@ enum CampaignRepository {
         }
         campaign.translations.sort { ($0.locale == "en" ? 0 : 1, $0.id) < ($1.locale == "en" ? 0 : 1, $1.id) }
         try await db.execute("""
-            INSERT INTO campaigns.campaigns (store_id, id, reward, translations, active, categories, push_notification_text, point_value,
+            INSERT INTO campaigns.campaigns (store_id, id, reward, translations, active, categories, push_notification_text, point_value, reward_value,
                 cashback_provider, transaction_percentage_value, cost_in_points, target, levels, segments, labels, unlimited, single_coupon,
                 usage_limit, limit_per_user, all_time_visible, visible_from, visible_to, all_time_active, active_from, active_to,
                 days_inactive, days_valid, featured, public)
             VALUES (\(storeID), \(campaign.id), \(campaign.reward.rawValue), \(try JSONB(encoding: campaign.translations)), \(campaign.active),
-                \(SQLArray.uuids(campaign.categories))::uuid[], \(campaign.pushNotificationText), \(campaign.pointValue), \(campaign.cashbackProvider),
+                \(SQLArray.uuids(campaign.categories))::uuid[], \(campaign.pushNotificationText), \(campaign.pointValue), \(campaign.rewardValue),
+                \(campaign.cashbackProvider),
                 \(campaign.transactionPercentageValue), \(campaign.costInPoints), \(campaign.target), \(SQLArray.uuids(campaign.levels))::uuid[],
                 \(SQLArray.uuids(campaign.segments))::uuid[], \(try JSONB(encoding: campaign.labels)), \(campaign.unlimited), \(campaign.singleCoupon),
                 \(campaign.limit), \(campaign.limitPerUser), \(campaign.allTimeVisible), \(campaign.visibleFrom), \(campaign.visibleTo),
@@ -135,7 +136,7 @@ enum CampaignRepository {
                 \(campaign.featured), \(campaign.isPublic))
             ON CONFLICT (store_id, id) DO UPDATE SET
                 reward = excluded.reward, translations = excluded.translations, active = excluded.active, categories = excluded.categories,
-                push_notification_text = excluded.push_notification_text, point_value = excluded.point_value,
+                push_notification_text = excluded.push_notification_text, point_value = excluded.point_value, reward_value = excluded.reward_value,
                 cashback_provider = excluded.cashback_provider, transaction_percentage_value = excluded.transaction_percentage_value,
                 cost_in_points = excluded.cost_in_points, target = excluded.target, levels = excluded.levels, segments = excluded.segments,
                 labels = excluded.labels, unlimited = excluded.unlimited, single_coupon = excluded.single_coupon,

@@ -35,7 +35,7 @@ struct CampaignView: Encodable, Sendable {
         case active, costInPoints, singleCoupon, unlimited, limit, limitPerUser, daysValid, daysInactive, campaignActivity, campaignVisibility
         case segmentNames, levelNames, labels, willBeActiveFrom = "will_be_active_from", willBeActiveTo = "will_be_active_to"
         case usageLeft, usageLeftForCustomer, canBeBoughtByCustomer, visibleForCustomersCount, usersWhoUsedThisCampaignCount, hasPhoto
-        case categories, featured, `public`, pointValue, cashbackProvider, transactionPercentageValue, translations
+        case categories, featured, `public`, pointValue, rewardValue, cashbackProvider, transactionPercentageValue, translations
     }
 
     private struct Activity: Encodable {
@@ -104,6 +104,7 @@ struct CampaignView: Encodable, Sendable {
         try c.encode(campaign.featured, forKey: .featured)
         try c.encode(campaign.isPublic, forKey: .public)
         try c.encodeIfPresent(campaign.pointValue, forKey: .pointValue)
+        try c.encodeIfPresent(campaign.rewardValue, forKey: .rewardValue)
         try c.encodeIfPresent(campaign.cashbackProvider, forKey: .cashbackProvider)
         try c.encodeIfPresent(campaign.transactionPercentageValue, forKey: .transactionPercentageValue)
         try c.encode(campaign.translations.map(TranslationView.init), forKey: .translations)

@@ -16,8 +16,8 @@ struct VipProgramController {
         let style: VipTier.Style
         let customPerks: [String]
         let earningRules: [OkendoLoyalty.RuleView]
-        /// Reward campaigns are not built yet, so no tier has a redemption rule.
-        let redemptionRules: [OkendoLoyalty.RuleView]
+        /// The running redemption rules (reward campaigns) aimed at the tier's level.
+        let redemptionRules: [RedemptionRules.StorefrontView]
     }
 
     func add(to group: RouterGroup<StoreContext>) {
@@ -26,16 +26,18 @@ struct VipProgramController {
 
     @Sendable func program(_ request: Request, context: StoreContext) async throws -> Response {
         let store = context.store
-        let (levels, earning) = try await context.runtime.pool.withConnection { db in
+        let (levels, earning, redemption) = try await context.runtime.pool.withConnection { db in
             (
                 try await CustomersLibrary.vipTiers(on: db, store: store),
-                try await LedgerLibrary.okendoEarningRulesByLevel(on: db, store: store)
+                try await LedgerLibrary.okendoEarningRulesByLevel(on: db, store: store),
+                try await RedemptionRules.running(on: db, storeID: store.id)
             )
         }
         let tiers = levels.map { tier in
             Tier(
                 vipTierId: tier.vipTierId, name: tier.name, entryRequirement: tier.entryRequirement, style: tier.style,
-                customPerks: tier.customPerks, earningRules: earning[tier.levelID] ?? [], redemptionRules: []
+                customPerks: tier.customPerks, earningRules: earning[tier.levelID] ?? [],
+                redemptionRules: redemption.filter { $0.levels.contains(tier.levelID) }.map { RedemptionRules.StorefrontView($0, locale: "en") }
             )
         }
         struct Program: Encodable { let vipTiers: [Tier] }

@@ -12,15 +12,18 @@ enum PurchaseRefusal: Error, Equatable {
     case limitExceeded
     case limitPerCustomerExceeded
 
-    var apiError: APIError {
+    var message: String {
         switch self {
-        case .notFound: APIError.notFound
-        case .noCouponsLeft: APIError.domain("No coupons left")
-        case .notEnoughPoints: APIError.domain("Not enough points")
-        case .limitExceeded: APIError.domain("Limit exceeded")
-        case .limitPerCustomerExceeded: APIError.domain("Limit per customer exceeded")
+        case .notFound: "Not Found"
+        case .noCouponsLeft: "No coupons left"
+        case .notEnoughPoints: "Not enough points"
+        case .limitExceeded: "Limit exceeded"
+        case .limitPerCustomerExceeded: "Limit per customer exceeded"
         }
     }
+
+    /// `{"error": message}` (400), or the standard 404.
+    var apiError: APIError { self == .notFound ? APIError.notFound : APIError.domain(message) }
 }
 
 /// A coupon handed out by a purchase.

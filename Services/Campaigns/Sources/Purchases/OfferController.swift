@@ -41,23 +41,14 @@ struct OfferController {
         }
         let storeID = context.store.id, pool = context.runtime.pool, now = Date()
         let customer = try await CustomersLibrary.customer(on: pool, storeID: storeID, id: customerID).orThrow(APIError.notFound)
-        let segments = Set(try await CustomersLibrary.segmentIDs(on: pool, storeID: storeID, customerID: customerID))
         let points = try await LedgerLibrary.availablePoints(on: pool, storeID: storeID, customerID: customerID) + (additional ?? .zero)
         let condition = try CampaignFilters.condition(query)
         let candidates = try await CampaignRepository.list(on: pool, storeID: storeID, where: "c.active AND \(condition)", page: nil).campaigns
-            .filter { campaign in
-                !campaign.reward.singleUnit && campaign.isActive(at: now) && campaign.isVisible(at: now)
-                    && (additional != nil || campaign.targets(level: customer.levelID, segments: segments))
-            }
-        let usage = try await CampaignRepository.usage(on: pool, storeID: storeID, ids: candidates.map(\.id))
-        let bought = try await CampaignRepository.purchasesByCustomer(on: pool, storeID: storeID, customerID: customerID)
-        var offers: [UUID: CustomerOffer] = [:]
-        let available = candidates.filter { campaign in
-            let used = usage[campaign.id] ?? CampaignUsage()
-            let left = used.usageLeft(campaign, customerPurchases: bought[campaign.id] ?? 0)
-            offers[campaign.id] = CustomerOffer(usageLeftForCustomer: left, canBeBoughtByCustomer: points >= campaign.costInPoints)
-            return used.usageLeft(campaign) > 0 && left > 0
-        }
+            .filter { !$0.reward.singleUnit }
+        let offered = try await CampaignOffers.available(
+            on: pool, storeID: storeID, customer: customer, candidates: candidates, points: points, ignoringTargets: additional != nil, now: now
+        )
+        let available = offered.campaigns, offers = offered.offers
         let shown = Array(CampaignFilters.sorted(available, by: page).dropFirst(page.offset).prefix(page.perPage))
         let presenter = try await CampaignPresenter.load(on: pool, storeID: storeID, campaigns: shown, locale: locale(query), now: now)
         let views = shown.map { presenter.view($0, for: audience, offer: offers[$0.id]) }

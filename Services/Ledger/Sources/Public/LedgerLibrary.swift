@@ -51,4 +51,49 @@ public enum LedgerLibrary {
             ON CONFLICT (store_id, customer_id) DO UPDATE SET rewards_claimed = a.rewards_claimed + excluded.rewards_claimed
             """)
     }
+
+    // MARK: Okendo loyalty customers
+
+    /// A loyalty customer as the Okendo redemption endpoints need one: who, and whether they may redeem.
+    public struct OkendoMember: Sendable, Hashable {
+        public let customerID: UUID
+        /// `pending`, `enrolled` or `blocked` (Okendo §2.2).
+        public let status: String
+    }
+
+    /// The member named by `loyaltyCustomerId` or `email` (exactly one): 400 for neither or both, 404 when unknown.
+    public static func okendoMember(on db: some PostgresQueryable, storeID: UUID, id: String?, email: String?) async throws -> OkendoMember {
+        try await member(on: db, storeID: storeID, try await OkendoLoyalty.customer(on: db, storeID: storeID, id: id, email: email))
+    }
+
+    /// The member named by a POST body's `customerIdentifier`.
+    public static func okendoMember(on db: some PostgresQueryable, storeID: UUID, identifier: FormValue?) async throws -> OkendoMember {
+        try await member(on: db, storeID: storeID, try await OkendoLoyalty.customer(on: db, storeID: storeID, identifier: identifier))
+    }
+
+    /// The member with this customer id (a storefront session's), nil when unknown.
+    public static func okendoMember(on db: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> OkendoMember? {
+        guard let customer = try await CustomerDirectory.find(on: db, storeID: storeID, id: customerID) else { return nil }
+        return try await member(on: db, storeID: storeID, customer)
+    }
+
+    private static func member(on db: some PostgresQueryable, storeID: UUID, _ customer: LedgerCustomer) async throws -> OkendoMember {
+        let enrolment = try await LedgerFacing.enrolment(on: db, storeID: storeID, customerID: customer.id)
+        return OkendoMember(customerID: customer.id, status: OkendoLoyalty.status(customer, enrolment: enrolment))
+    }
+
+    /// Okendo's points summary (§2.3): balance, last change, pending and spent points.
+    public struct OkendoPoints: Encodable, Sendable, Hashable {
+        public let balance: Amount
+        public let dateUpdated: String?
+        public let pending: Amount
+        public let spent: Amount
+    }
+
+    public static func okendoPoints(on db: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> OkendoPoints {
+        let balances = try await OkendoLoyalty.balances(on: db, storeID: storeID, customerID: customerID)
+        return OkendoPoints(
+            balance: balances.available, dateUpdated: balances.updatedAt.map(Timestamp.iso), pending: balances.locked, spent: balances.spent
+        )
+    }
 }
