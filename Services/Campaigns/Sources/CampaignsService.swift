@@ -28,6 +28,8 @@ public enum CampaignsService {
         CampaignController().add(to: api)
         OfferController().add(to: api)
         PurchaseController().add(to: api)
+        ValidationController().add(to: api)
+        CashbackController().add(to: api)
         let redemption = RedemptionController()
         redemption.addMerchant(to: router.merchantGroup())
         redemption.addStorefront(to: router.storefrontGroup())

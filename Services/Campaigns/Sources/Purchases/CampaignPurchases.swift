@@ -53,6 +53,8 @@ enum CampaignPurchases {
         /// The sale an instant reward is given for, and its value (a percentage discount is computed on it).
         var transactionID: UUID?
         var transactionValue: Amount?
+        /// Points a cashback exchanges, instead of the campaign's cost.
+        var points: Amount?
     }
 
     static func buy(on tx: PostgresSession, storeID: UUID, _ order: Order, actor: Actor?, now: Date = Date()) async throws -> [IssuedCoupon] {
@@ -67,7 +69,7 @@ enum CampaignPurchases {
         }
         let quantity = campaign.reward.singleUnit ? 1 : max(1, order.quantity)
         try await checkLimits(on: tx, storeID: storeID, campaign: campaign, customerID: customer.id, quantity: quantity)
-        let unitCost = order.withoutPoints ? Amount.zero : campaign.costInPoints
+        let unitCost = order.withoutPoints ? Amount.zero : order.points ?? campaign.costInPoints
         let balance = try await LedgerLibrary.availablePoints(on: tx, storeID: storeID, customerID: customer.id)
         let total = unitCost.multiplied(by: Int64(quantity), dividedBy: 1)
         if total.isPositive {
