@@ -84,6 +84,12 @@ struct PurchaseTests {
         try await ThreeServices.run { api in
             let gold = try await api.level("Gold", condition: "100"), silver = try await api.level("Silver", condition: "10")
             let id = try await api.campaign(cost: "0", level: gold)
+            let paid = try await api.campaign(name: "Paid", cost: "5", level: gold, coupons: ["P1"])
+            let blocked = try await api.customer(levelID: gold, status: "blocked")
+            try await api.add("10", to: blocked)
+            let refused = try await ThreeServices.admin(api.campaigns, .post, "/api/DEFAULT/admin/customer/\(blocked.text)/campaign/\(paid)/buy")
+            #expect(try refused.object()["error"] as? String == "Not allowed", "statuses that may not spend points")
+            #expect(try await api.available(blocked) == "10.00")
             let outsider = try await api.customer(levelID: silver)
             #expect(try await api.asCustomer(outsider, .post, "/api/DEFAULT/customer/campaign/\(id)/buy").status == .notFound)
             let seller = try await api.campaigns.execute(

@@ -11,11 +11,13 @@ import Testing
 extension ThreeServices {
     /// A customer row as the customers service stores one.
     @discardableResult
-    func customer(store: String = "DEFAULT", levelID: UUID? = nil, firstName: String = "Jane", lastName: String = "Doe") async throws -> UUID {
+    func customer(
+        store: String = "DEFAULT", levelID: UUID? = nil, firstName: String = "Jane", lastName: String = "Doe", status: String = "active"
+    ) async throws -> UUID {
         let id = UUID()
         try await pool.execute("""
             INSERT INTO customers.customers (store_id, id, status, first_name, last_name, email, level_id)
-            VALUES (\(try await storeID(store)), \(id), 'active', \(firstName), \(lastName), \("c\(id.uuidString.prefix(8).lowercased())@example.com"), \(levelID))
+            VALUES (\(try await storeID(store)), \(id), \(status), \(firstName), \(lastName), \("c\(id.uuidString.prefix(8).lowercased())@example.com"), \(levelID))
             """)
         return id
     }

@@ -13,7 +13,7 @@ enum InstantRewardReaction {
 
     static func consumer(_ runtime: ServiceRuntime) -> EventConsumer {
         EventConsumer(name: consumerName, eventTypes: [LedgerLibrary.instantRewardEventType], runtime: runtime) { event, session in
-            try await handle(event, on: session, logger: runtime.logger)
+            try await handle(event, on: session, stores: runtime.stores, logger: runtime.logger)
         }
     }
 
@@ -24,8 +24,8 @@ enum InstantRewardReaction {
         let grossValue: Amount
     }
 
-    static func handle(_ event: StoredEvent, on session: PostgresSession, logger: Logger) async throws {
-        guard let storeID = event.storeID else { return }
+    static func handle(_ event: StoredEvent, on session: PostgresSession, stores: StoreDirectory, logger: Logger) async throws {
+        guard let storeID = event.storeID, let store = try await stores.activeStore(id: storeID) else { return }
         let payload = try event.payload.decode(as: Payload.self)
         let order = CampaignPurchases.Order(
             campaignID: payload.campaignId, customerID: payload.customerId, mustBeVisible: false, issuer: "system",
@@ -33,7 +33,7 @@ enum InstantRewardReaction {
         )
         session.savepoint("instant_reward")
         do {
-            _ = try await CampaignPurchases.buy(on: session, storeID: storeID, order, actor: .system)
+            _ = try await CampaignPurchases.buy(on: session, store: store, order, actor: .system)
             session.releaseSavepoint("instant_reward")
         } catch let refusal as PurchaseRefusal {
             try await session.rollbackToSavepoint("instant_reward")

@@ -141,7 +141,7 @@ struct RedemptionController {
             else { throw APIError.http(.notFound, "Redemption rule not found") }
             let order = CampaignPurchases.Order(campaignID: campaign.id, customerID: member.customerID, issuer: "customer")
             do {
-                let coupons = try await CampaignPurchases.buy(on: tx, storeID: storeID, order, actor: actor)
+                let coupons = try await CampaignPurchases.buy(on: tx, store: context.store, order, actor: actor)
                 let points = try await LedgerLibrary.okendoPoints(on: tx, storeID: storeID, customerID: member.customerID)
                 return (try coupons.first.orThrow(APIError.http(.internalServerError, "Failed to redeem points.")), campaign.costInPoints, points)
             } catch let refusal as PurchaseRefusal {

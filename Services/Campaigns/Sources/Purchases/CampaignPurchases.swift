@@ -11,6 +11,7 @@ enum PurchaseRefusal: Error, Equatable {
     case notEnoughPoints
     case limitExceeded
     case limitPerCustomerExceeded
+    case notAllowed
 
     var message: String {
         switch self {
@@ -19,6 +20,7 @@ enum PurchaseRefusal: Error, Equatable {
         case .notEnoughPoints: "Not enough points"
         case .limitExceeded: "Limit exceeded"
         case .limitPerCustomerExceeded: "Limit per customer exceeded"
+        case .notAllowed: "Not allowed"
         }
     }
 
@@ -57,7 +59,8 @@ enum CampaignPurchases {
         var points: Amount?
     }
 
-    static func buy(on tx: PostgresSession, storeID: UUID, _ order: Order, actor: Actor?, now: Date = Date()) async throws -> [IssuedCoupon] {
+    static func buy(on tx: PostgresSession, store: Store, _ order: Order, actor: Actor?, now: Date = Date()) async throws -> [IssuedCoupon] {
+        let storeID = store.id
         guard let campaign = try await CampaignRepository.find(on: tx, storeID: storeID, id: order.campaignID, lock: true),
               let customer = try await CustomersLibrary.customer(on: tx, storeID: storeID, id: order.customerID),
               campaign.isActive(at: now)
@@ -73,6 +76,9 @@ enum CampaignPurchases {
         let balance = try await LedgerLibrary.availablePoints(on: tx, storeID: storeID, customerID: customer.id)
         let total = unitCost.multiplied(by: Int64(quantity), dividedBy: 1)
         if total.isPositive {
+            // Only customers whose status may spend points pay with them (the store's `customerStatusesSpending`).
+            let settings = try await CustomersLibrary.programSettings(on: tx, storeID: storeID, storeCurrency: store.currency)
+            guard settings.customerStatusesSpending.contains(customer.status) else { throw PurchaseRefusal.notAllowed }
             let paid = try await LedgerLibrary.spendOnReward(
                 on: tx, storeID: storeID, customerID: customer.id, points: total, comment: "Reward campaign: \(campaign.name())",
                 issuer: order.issuer, actor: actor

@@ -48,7 +48,7 @@ struct CashbackController {
             var order = CampaignPurchases.Order(campaignID: campaign.id, customerID: customerID, mustBeVisible: false, issuer: "system")
             order.points = points
             do {
-                _ = try await CampaignPurchases.buy(on: tx, storeID: storeID, order, actor: actor)
+                _ = try await CampaignPurchases.buy(on: tx, store: context.store, order, actor: actor)
                 return campaign
             } catch let refusal as PurchaseRefusal {
                 throw refusal == .notFound ? Cashback.notAvailable : refusal.apiError

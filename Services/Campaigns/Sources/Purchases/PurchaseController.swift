@@ -64,7 +64,7 @@ struct PurchaseController {
         let actor = Actor(context.identity, ip: context.clientAddress)
         do {
             let coupons = try await context.runtime.pool.transaction { tx in
-                try await CampaignPurchases.buy(on: tx, storeID: context.store.id, order, actor: actor)
+                try await CampaignPurchases.buy(on: tx, store: context.store, order, actor: actor)
             }
             return try Response.json(Coupons(coupons: coupons))
         } catch let refusal as PurchaseRefusal {
