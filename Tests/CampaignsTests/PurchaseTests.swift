@@ -79,6 +79,28 @@ struct PurchaseTests {
         }
     }
 
+    @Test("A buy retried with the same Idempotency-Key replays the first answer and spends once")
+    func idempotentBuy() async throws {
+        try await ThreeServices.run { api in
+            let gold = try await api.level("Gold", condition: "100")
+            let id = try await api.campaign(cost: "10", level: gold, coupons: ["A1", "A2"])
+            let jane = try await api.customer(levelID: gold)
+            try await api.add("30", to: jane)
+            let token = try await TestTokens.token(.customer, userID: jane, store: "DEFAULT")
+            var responses: [TestResponse] = []
+            for _ in 0..<2 {
+                responses.append(try await api.campaigns.execute(
+                    uri: "/api/DEFAULT/customer/campaign/\(id)/buy", method: .post,
+                    headers: [.authorization: "Bearer \(token)", HTTPField.Name("Idempotency-Key")!: "buy-1"]
+                ) { $0 })
+            }
+            #expect(responses.map(\.text) == [responses[0].text, responses[0].text])
+            #expect(responses[1].headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(try await api.available(jane) == "20.00")
+            #expect(try await api.pool.query("SELECT count(*) FROM campaigns.purchases").scalar(Int.self) == 1)
+        }
+    }
+
     @Test("Customers and sellers buy only what is aimed at the customer; other stores cannot buy it")
     func targetingAndTenancy() async throws {
         try await ThreeServices.run { api in

@@ -20,19 +20,30 @@ public enum CampaignsService {
         migrations: migrations,
         credentials: AuthService.credentials,
         routes: { router, _ in addRoutes(to: router) },
-        workers: { runtime in AuthService.credentialWorkers(runtime) + [InstantRewardReaction.consumer(runtime)] }
+        workers: { runtime in
+            AuthService.credentialWorkers(runtime) + [
+                InstantRewardReaction.consumer(runtime), idempotency.keyCleanup(pool: runtime.pool, logger: runtime.logger),
+            ]
+        }
     )
+
+    /// Replays POSTs sent again with the same `Idempotency-Key` (a buy retried by a POS spends once).
+    static let idempotency = IdempotencyMiddleware(table: "campaigns.idempotency_keys")
 
     static func addRoutes(to router: Router<ServiceContext>) {
         let api = router.storeGroup()
+        api.add(middleware: idempotency)
         CampaignController().add(to: api)
         OfferController().add(to: api)
         PurchaseController().add(to: api)
         ValidationController().add(to: api)
         CashbackController().add(to: api)
         let redemption = RedemptionController()
-        redemption.addMerchant(to: router.merchantGroup())
-        redemption.addStorefront(to: router.storefrontGroup())
+        let merchant = router.merchantGroup(), storefront = router.storefrontGroup()
+        merchant.add(middleware: idempotency)
+        storefront.add(middleware: idempotency)
+        redemption.addMerchant(to: merchant)
+        redemption.addStorefront(to: storefront)
         let subscriber = router.subscriberGroup()
         redemption.addSubscriber(to: subscriber)
         VipProgramController().add(to: subscriber)

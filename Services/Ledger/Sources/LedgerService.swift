@@ -27,9 +27,12 @@ public enum LedgerService {
         }
     )
 
+    /// Replays POSTs sent again with the same `Idempotency-Key` (keys in `ledger.idempotency_keys`).
+    static let idempotency = IdempotencyMiddleware(table: "ledger.idempotency_keys") { ($0 as? PointsRefusal)?.apiError }
+
     static func addRoutes(to router: Router<ServiceContext>) {
         let api = router.storeGroup()
-        api.add(middleware: IdempotencyMiddleware())
+        api.add(middleware: idempotency)
         PointsController().add(to: api)
         CustomerStatusController().add(to: api)
         VerificationController().add(to: api)
@@ -43,11 +46,11 @@ public enum LedgerService {
 
         let okendo = OkendoLoyaltyController()
         let merchant = router.merchantGroup()
-        merchant.add(middleware: IdempotencyMiddleware())
+        merchant.add(middleware: idempotency)
         okendo.addMerchant(to: merchant)
         okendo.addSubscriber(to: router.subscriberGroup())
         let storefront = router.storefrontGroup()
-        storefront.add(middleware: IdempotencyMiddleware())
+        storefront.add(middleware: idempotency)
         okendo.addStorefront(to: storefront)
     }
 }

@@ -33,7 +33,7 @@ enum PointsScheduler {
 
     /// Idempotency keys are kept for a day (decision ledger DESIGN §9).
     static func forgetIdempotencyKeys(pool: PostgresPool) async throws {
-        try await pool.execute("DELETE FROM ledger.idempotency_keys WHERE created_at < now() - interval '24 hours'")
+        try await LedgerService.idempotency.forgetOldKeys(pool: pool)
     }
 
     /// Expires every active credit whose `expiresAt` has passed (`expiresAt < now`).

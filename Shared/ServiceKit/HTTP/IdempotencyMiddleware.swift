@@ -1,23 +1,36 @@
 import Foundation
 import HTTPTypes
+import Logging
 import Hummingbird
 import NIOCore
 import Postgres
 import ServiceKit
 import Synchronization
 
-/// `Idempotency-Key` on every POST of the ledger (DESIGN §9): the first request with a key runs and its
+/// `Idempotency-Key` on the POSTs of a route group (DESIGN §9): the first request with a key runs and its
 /// response is kept; the same key with the same body replays that response without running again; the
 /// same key with another body is `422`; a key whose first request is still running is `409`.
 ///
 /// Keys are scoped per store and per caller. The key is claimed (inserted) before the handler runs, so two
 /// concurrent requests with one key never both write; a request that fails with an unexpected error
 /// releases its key so that the client may retry.
-struct IdempotencyMiddleware: RouterMiddleware {
-    typealias Context = StoreContext
+///
+/// Each service keeps the keys in a table of its own schema (`<schema>.idempotency_keys`: store_id, key, caller,
+/// method, path, request_hash, status, content_type, body, created_at; primary key (store_id, caller, key)).
+public struct IdempotencyMiddleware: RouterMiddleware {
+    public typealias Context = StoreContext
     static let header = HTTPField.Name("Idempotency-Key")!
+    /// The schema-qualified table, a constant of the service (never client text).
+    let table: String
+    /// The service's own refusals that are rendered as documented 4xx responses, and so replayed.
+    let refusal: @Sendable (any Error) -> APIError?
 
-    func handle(_ request: Request, context: StoreContext, next: (Request, StoreContext) async throws -> Response) async throws -> Response {
+    public init(table: String, refusal: @escaping @Sendable (any Error) -> APIError? = { _ in nil }) {
+        self.table = table
+        self.refusal = refusal
+    }
+
+    public func handle(_ request: Request, context: StoreContext, next: (Request, StoreContext) async throws -> Response) async throws -> Response {
         guard request.method == .post, let key = request.headers[Self.header], !key.isEmpty else {
             return try await next(request, context)
         }
@@ -30,7 +43,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let storeID = context.store.id
 
         let claimed = try await pool.query("""
-            INSERT INTO ledger.idempotency_keys (store_id, key, caller, method, path, request_hash)
+            INSERT INTO \(unsafeRaw: table) (store_id, key, caller, method, path, request_hash)
             VALUES (\(storeID), \(key), \(caller), \(request.method.rawValue), \(request.uri.path), \(hash))
             ON CONFLICT DO NOTHING RETURNING 1
             """).firstRow != nil
@@ -41,8 +54,8 @@ struct IdempotencyMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            guard let rendered = Self.documented(error) else {
-                try? await pool.execute("DELETE FROM ledger.idempotency_keys WHERE store_id = \(storeID) AND caller = \(caller) AND key = \(key)")
+            guard let rendered = documented(error) else {
+                _ = try? await pool.execute("DELETE FROM \(unsafeRaw: table) WHERE store_id = \(storeID) AND caller = \(caller) AND key = \(key)")
                 throw error
             }
             try await record(storeID: storeID, key: key, caller: caller, status: Int(rendered.status.code), body: rendered.body, pool: pool)
@@ -60,9 +73,24 @@ struct IdempotencyMiddleware: RouterMiddleware {
         return replayable
     }
 
+    /// Keys are kept for a day (decision ledger DESIGN §9): forgets the older ones.
+    public func forgetOldKeys(pool: PostgresPool) async throws {
+        try await pool.execute("DELETE FROM \(unsafeRaw: table) WHERE created_at < now() - interval '24 hours'")
+    }
+
+    /// Forgets old keys every hour, on every replica (the deletion is idempotent).
+    public func keyCleanup(pool: PostgresPool, logger: Logger) -> BackgroundTask {
+        BackgroundTask("idempotency keys of \(table)") {
+            while !Task.isCancelled {
+                do { try await forgetOldKeys(pool: pool) } catch { logger.warning("forgetting idempotency keys failed: \(error)") }
+                try await Task.sleep(for: .seconds(3600))
+            }
+        }
+    }
+
     private func replay(storeID: UUID, key: String, caller: String, hash: String, pool: PostgresPool) async throws -> Response {
         let row = try await pool.query("""
-            SELECT request_hash, status, content_type, encode(body, 'base64') AS body FROM ledger.idempotency_keys
+            SELECT request_hash, status, content_type, encode(body, 'base64') AS body FROM \(unsafeRaw: table)
             WHERE store_id = \(storeID) AND caller = \(caller) AND key = \(key)
             """).firstRow
         guard let row else { throw APIError.conflict("A request with this Idempotency-Key is in progress") }
@@ -82,24 +110,23 @@ struct IdempotencyMiddleware: RouterMiddleware {
     ) async throws {
         let encoded = Data(body).base64EncodedString()
         try await pool.execute("""
-            UPDATE ledger.idempotency_keys SET status = \(status), content_type = \(contentType), body = decode(\(encoded), 'base64')
+            UPDATE \(unsafeRaw: table) SET status = \(status), content_type = \(contentType), body = decode(\(encoded), 'base64')
             WHERE store_id = \(storeID) AND caller = \(caller) AND key = \(key)
             """)
     }
 
     /// The documented error responses worth replaying (4xx); nil for unexpected failures.
-    static func documented(_ error: any Error) -> APIError? {
+    func documented(_ error: any Error) -> APIError? {
         switch error {
         case let error as APIError: error.status.code < 500 ? error : nil
         case let error as FormErrors: .form(error)
-        case let error as PointsRefusal: error.apiError
-        default: nil
+        default: refusal(error)
         }
     }
 
     static func caller(_ identity: Identity?) -> String {
         guard let identity else { return "anonymous" }
-        return "\(identity.kind.rawValue):\(identity.userID?.text ?? identity.merchantUser ?? "")"
+        return "\(identity.kind.rawValue):\(identity.userID?.uuidString.lowercased() ?? identity.merchantUser ?? "")"
     }
 
     static func hash(method: String, path: String, query: String?, body: ByteBuffer) -> String {
