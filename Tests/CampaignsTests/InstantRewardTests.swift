@@ -9,11 +9,15 @@ import Testing
 @Suite("Instant rewards: a sale matching an instant_reward rule gives the rule's campaign (extensions §6.2)")
 struct InstantRewardTests {
     /// Registers a sale of one item through the ledger for the customer with this e-mail.
-    func sell(_ api: ThreeServices, number: String, email: String, sku: String = "SKU1", value: String) async throws {
-        let form = "transaction[transactionData][documentType]=sell&transaction[transactionData][documentNumber]=\(number)"
+    func sell(
+        _ api: ThreeServices, number: String, email: String, sku: String = "SKU1", value: String, returning sale: String? = nil
+    ) async throws {
+        var form = "transaction[transactionData][documentType]=\(sale == nil ? "sell" : "return")"
+            + "&transaction[transactionData][documentNumber]=\(number)"
             + "&transaction[transactionData][purchaseDate]=2024-02-20+09:28&transaction[customerData][name]=Jane+Doe"
             + "&transaction[customerData][email]=\(email)&transaction[items][0][sku][code]=\(sku)&transaction[items][0][name]=Item"
             + "&transaction[items][0][quantity]=1&transaction[items][0][grossValue]=\(value)"
+        if let sale { form += "&transaction[revisedDocument]=\(sale)" }
         let response = try await ThreeServices.admin(api.ledger, .post, "/api/DEFAULT/transaction", form: form)
         #expect(response.status == .ok, "sale: \(response.text)")
     }
@@ -81,6 +85,34 @@ struct InstantRewardTests {
                 earningRule[type]=instant_reward&earningRule[name]=Bad&earningRule[active]=1&earningRule[rewardCampaignId]=not-a-campaign
                 """)
             #expect(invalid.status == .badRequest)
+        }
+    }
+
+    @Test("Returns recompute a percentage discount on the value left, and a full return cancels it")
+    func returnsRecomputePercentageDiscounts() async throws {
+        try await ThreeServices.run { api in
+            let gold = try await api.level("Gold", condition: "0")
+            let percent = try await ThreeServices.admin(api.campaigns, .post, "/api/DEFAULT/campaign", form: """
+                campaign[reward]=percentage_discount_code&campaign[translations][en][name]=Ten percent&campaign[active]=1\
+                &campaign[target]=level&campaign[levels][0]=\(gold.text)&campaign[unlimited]=1&campaign[transactionPercentageValue]=10\
+                &campaign[daysInactive]=0&campaign[daysValid]=0&campaign[campaignVisibility][allTimeVisible]=1&campaign[campaignActivity][allTimeActive]=1
+                """)
+            let percentID = try #require(try percent.object()["campaignId"] as? String)
+            try await api.rule("earningRule[type]=instant_reward&earningRule[name]=Percent&earningRule[active]=1&earningRule[allTimeActive]=1&earningRule[rewardCampaignId]=\(percentID)")
+            let jane = try await api.customer(levelID: gold)
+            let address = try await email(api, jane)
+            func code() async throws -> String? {
+                try await api.pool.query("SELECT code || ' ' || canceled FROM campaigns.purchases").firstRow?.decode(String.self, at: 0)
+            }
+            try await sell(api, number: "S-1", email: address, value: "100")
+            #expect(try await api.eventually { try await code() == "10 false" })
+            try await sell(api, number: "R-1", email: address, value: "40", returning: "S-1")
+            #expect(try await api.eventually { try await code() == "6 false" })
+            try await sell(api, number: "R-2", email: address, value: "60", returning: "S-1")
+            #expect(try await api.eventually { try await code() == "0 true" })
+            let mine = try await api.asCustomer(jane, .get, "/api/DEFAULT/customer/campaign/bought").object()
+            let purchase = try #require((mine["campaigns"] as? [[String: Any]])?.first)
+            #expect(purchase["status"] as? String == "canceled" && purchase["canBeUsed"] as? Bool == false)
         }
     }
 }

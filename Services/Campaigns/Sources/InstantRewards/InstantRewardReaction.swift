@@ -7,13 +7,19 @@ import ServiceKit
 /// Gives instant rewards: when a sale matched an `instant_reward` earning rule, the customer "buys" the rule's
 /// campaign for that sale (extensions §6.2): charged its cost in points (usually 0), the coupon picked for the
 /// sale (a percentage discount is computed on its value). Nothing happens when the campaign is not active, not
-/// aimed at the customer, out of coupons or limits, or the customer lacks the points.
+/// aimed at the customer, out of coupons or limits, or the customer lacks the points. A return against the sale
+/// recomputes its percentage discounts on the value left.
 enum InstantRewardReaction {
     static let consumerName = "campaigns.instant-rewards"
 
     static func consumer(_ runtime: ServiceRuntime) -> EventConsumer {
-        EventConsumer(name: consumerName, eventTypes: [LedgerLibrary.instantRewardEventType], runtime: runtime) { event, session in
-            try await handle(event, on: session, stores: runtime.stores, logger: runtime.logger)
+        let types = [LedgerLibrary.instantRewardEventType, LedgerLibrary.saleReturnedEventType]
+        return EventConsumer(name: consumerName, eventTypes: types, runtime: runtime) { event, session in
+            if event.type == LedgerLibrary.saleReturnedEventType {
+                try await handleReturn(event, on: session)
+            } else {
+                try await handle(event, on: session, stores: runtime.stores, logger: runtime.logger)
+            }
         }
     }
 
@@ -22,6 +28,21 @@ enum InstantRewardReaction {
         let transactionId: UUID
         let campaignId: UUID
         let grossValue: Amount
+    }
+
+    struct ReturnPayload: Decodable {
+        let saleTransactionId: UUID
+        let saleValue: Amount
+        let returnedValue: Amount
+    }
+
+    /// A return against a sale: its percentage-discount rewards follow the value left (extensions §6.6).
+    static func handleReturn(_ event: StoredEvent, on session: PostgresSession) async throws {
+        guard let storeID = event.storeID else { return }
+        let payload = try event.payload.decode(as: ReturnPayload.self)
+        try await PurchaseRepository.reviseForReturn(
+            on: session, storeID: storeID, saleID: payload.saleTransactionId, saleValue: payload.saleValue, returned: payload.returnedValue
+        )
     }
 
     static func handle(_ event: StoredEvent, on session: PostgresSession, stores: StoreDirectory, logger: Logger) async throws {

@@ -18,11 +18,14 @@ struct Purchase: Sendable, Hashable {
     var transactionID: UUID?
     var deliveryStatus: String
     var returnedAmount: Amount
+    /// A percentage discount whose sale was returned in full.
+    var canceled = false
 
     static let deliveryStatuses: Set<String> = ["ordered", "canceled", "shipped", "delivered"]
 
-    /// `inactive` before the coupon's first day, `expired` after its last, else `active`.
+    /// `canceled`, `inactive` before the coupon's first day, `expired` after its last, else `active`.
     func status(at date: Date) -> String {
+        if canceled { return "canceled" }
         if date < activeSince { return "inactive" }
         if let activeTo, date > activeTo { return "expired" }
         return "active"

@@ -6,7 +6,7 @@ import ServiceKit
 enum PurchaseRepository {
     static let columns = """
         p.id, p.campaign_id, p.customer_id, p.code, p.purchased_at, p.cost_in_points, p.current_points_amount, p.active_since, p.active_to,
-        p.used, p.usage_date, p.used_in_transaction_id, p.transaction_id, p.delivery_status, p.returned_amount
+        p.used, p.usage_date, p.used_in_transaction_id, p.transaction_id, p.delivery_status, p.returned_amount, p.canceled
         """
 
     /// API sort names → SQL (CMP-08, CC-01, CC-02, CC-08).
@@ -21,7 +21,7 @@ enum PurchaseRepository {
             purchasedAt: try row["purchased_at"], costInPoints: try row["cost_in_points"], currentPointsAmount: try row["current_points_amount"],
             activeSince: try row["active_since"], activeTo: try row["active_to"], used: try row["used"], usageDate: try row["usage_date"],
             usedInTransactionID: try row["used_in_transaction_id"], transactionID: try row["transaction_id"],
-            deliveryStatus: try row["delivery_status"], returnedAmount: try row["returned_amount"]
+            deliveryStatus: try row["delivery_status"], returnedAmount: try row["returned_amount"], canceled: try row["canceled"]
         )
     }
 
@@ -87,6 +87,31 @@ enum PurchaseRepository {
                 delivery_status = CASE WHEN \(used) AND delivery_status = '' THEN 'ordered' ELSE delivery_status END
             WHERE store_id = \(storeID) AND id = \(id)
             """)
+    }
+
+    /// Recomputes the unused percentage-discount rewards given for a sale on the value left after its returns
+    /// (extensions §6.6): the code becomes `left × percentage / 100`; nothing left cancels them. Returns how many changed.
+    @discardableResult
+    static func reviseForReturn(
+        on db: some PostgresQueryable, storeID: UUID, saleID: UUID, saleValue: Amount, returned: Amount
+    ) async throws -> Int {
+        let left = max(.zero, saleValue - returned)
+        let rows = try await db.query("""
+            SELECT p.id, c.transaction_percentage_value AS percentage FROM campaigns.purchases p
+            JOIN campaigns.campaigns c ON c.store_id = p.store_id AND c.id = p.campaign_id
+            WHERE p.store_id = \(storeID) AND p.transaction_id = \(saleID) AND c.reward = 'percentage_discount_code'
+              AND NOT p.used AND NOT p.canceled
+            FOR UPDATE OF p
+            """)
+        for row in rows {
+            let percentage: Int = try row.decode(Int?.self, "percentage") ?? 0
+            try await db.execute("""
+                UPDATE campaigns.purchases SET code = \(left.multiplied(by: Int64(percentage), dividedBy: 100).description),
+                    returned_amount = \(returned), canceled = \(!left.isPositive)
+                WHERE store_id = \(storeID) AND id = \(try row.decode(UUID.self, "id"))
+                """)
+        }
+        return rows.count
     }
 
     static func setDeliveryStatus(on db: some PostgresQueryable, storeID: UUID, id: UUID, customerID: UUID, status: String) async throws -> Bool {

@@ -10,6 +10,10 @@ public enum LedgerLibrary {
     /// `campaignId` (the rule's reward campaign), `earningRuleId`, `grossValue`.
     public static let instantRewardEventType = "InstantRewardWasEarned"
 
+    /// The event a return against a customer's sale appends: `customerId`, `saleTransactionId`,
+    /// `returnTransactionId`, `saleValue`, `returnedValue` (everything returned of the sale so far).
+    public static let saleReturnedEventType = "SaleWasReturned"
+
     /// The earning rules running now that VIP tiers (levels) have of their own, by level: a rule belongs to
     /// every level it names among the levels it targets; by name within a level (Okendo S3, decision okendo S3).
     public static func okendoEarningRulesByLevel(on db: some PostgresQueryable, store: Store) async throws -> [UUID: [OkendoLoyalty.RuleView]] {

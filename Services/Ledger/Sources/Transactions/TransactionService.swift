@@ -84,7 +84,10 @@ enum TransactionService {
         ], actor: actor, aggregate: "transaction", aggregateID: transaction.id.text)
         guard let customer else { return transaction }
         if transaction.isReturn {
-            if let sale { try await revoke(on: tx, storeID: store.id, returned: transaction, sale: sale, customerID: customer.id, actor: actor) }
+            if let sale {
+                try await revoke(on: tx, storeID: store.id, returned: transaction, sale: sale, customerID: customer.id, actor: actor)
+                try await returnedEvent(on: tx, storeID: store.id, returned: transaction, sale: sale, customerID: customer.id, actor: actor)
+            }
         } else if let earning, earning.points.isPositive {
             try await PointsLedger.credit(
                 on: tx, storeID: store.id, customerID: customer.id, points: earning.points,
@@ -115,6 +118,7 @@ enum TransactionService {
             if let sale {
                 if let owner = sale.customerID, owner != customer.id { throw TransactionRefusal.returnOfAnotherCustomer }
                 try await revoke(on: tx, storeID: store.id, returned: transaction, sale: sale, customerID: customer.id, actor: actor)
+                try await returnedEvent(on: tx, storeID: store.id, returned: transaction, sale: sale, customerID: customer.id, actor: actor)
             }
         } else {
             transaction.pointsEarned = try await award(on: tx, store: store, transaction: transaction, customer: customer, settings: settings, actor: actor)
@@ -176,6 +180,22 @@ enum TransactionService {
                 "grossValue": .amount(transaction.grossValue),
             ], actor: actor, aggregate: "transaction", aggregateID: transaction.id.text)
         }
+    }
+
+    /// `SaleWasReturned` after a return against a customer's sale, with the value returned so far: the campaigns
+    /// service recomputes the sale's percentage-discount instant rewards on what is left (extensions §6.6).
+    private static func returnedEvent(
+        on tx: PostgresSession, storeID: UUID, returned: Transaction, sale: Transaction, customerID: UUID, actor: Actor?
+    ) async throws {
+        let returnedValue = try await tx.query("""
+            SELECT coalesce(sum(gross_value), 0) AS returned FROM ledger.transactions
+            WHERE store_id = \(storeID) AND document_type = 'return'
+              AND (revised_transaction_id = \(sale.id) OR revised_document = \(sale.documentNumber))
+            """).scalar(Amount.self)
+        try await LedgerEvents.append(on: tx, storeID: storeID, customerID: customerID, type: LedgerLibrary.saleReturnedEventType, payload: [
+            "customerId": .string(customerID.text), "saleTransactionId": .string(sale.id.text),
+            "returnTransactionId": .string(returned.id.text), "saleValue": .amount(sale.grossValue), "returnedValue": .amount(returnedValue),
+        ], actor: actor, aggregate: "transaction", aggregateID: sale.id.text)
     }
 
     /// Points of a sale by the store's transactional rules (extensions §6.2), credited as one transfer.
