@@ -23,15 +23,18 @@ struct CampaignController {
 
     @Sendable func create(_ request: Request, context: StoreContext) async throws -> Response {
         try await context.requireAdmin(.rewardCampaign, .modify)
-        let campaign = try CampaignForm.read(try await context.input(from: request), current: nil)
+        let categories = try await CategoryRepository.ids(on: context.runtime.pool, storeID: context.store.id)
+        let campaign = try CampaignForm.read(try await context.input(from: request), current: nil, categories: categories)
         try await save(campaign, type: "CampaignWasCreated", context: context)
         return try Response.json(Saved(campaignId: campaign.id.text))
     }
 
+    /// CMP-11: a full replacement. A `campaign[photos]` field is ignored: photos come only through CMP-21 (A12).
     @Sendable func update(_ request: Request, context: StoreContext) async throws -> Response {
         try await context.requireAdmin(.rewardCampaign, .modify)
         let current = try await find(context)
-        let campaign = try CampaignForm.read(try await context.input(from: request), current: current)
+        let categories = try await CategoryRepository.ids(on: context.runtime.pool, storeID: context.store.id)
+        let campaign = try CampaignForm.read(try await context.input(from: request), current: current, categories: categories)
         try await save(campaign, type: "CampaignWasUpdated", context: context)
         return try Response.json(Saved(campaignId: campaign.id.text))
     }
@@ -117,7 +120,9 @@ struct CampaignController {
     private func show(_ campaign: Campaign, to audience: CampaignAudience, request: Request, context: StoreContext) async throws -> Response {
         let query = try context.queryInput(of: request)
         let presenter = try await CampaignPresenter.load(on: context.runtime.pool, storeID: context.store.id, campaigns: [campaign], locale: locale(query))
-        return try Response.json(presenter.view(campaign, for: audience))
+        var view = presenter.view(campaign, for: audience)
+        view.showsPhotos = audience == .admin
+        return try Response.json(view)
     }
 
     /// CMP-22: `active` or `inactive`; any other word is not this route.

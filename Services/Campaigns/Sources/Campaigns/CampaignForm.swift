@@ -22,10 +22,11 @@ enum CampaignForm {
     static let notNegative = "This value should be greater than or equal to 0."
     static let positive = "This value should be greater than 0."
 
-    /// Reads the form; `current` is the campaign being replaced (its id and translation ids stay).
-    static func read(_ input: FormValue, current: Campaign?) throws -> Campaign {
+    /// Reads the form; `current` is the campaign being replaced (its id and translation ids stay). `categories`,
+    /// when given, are the store's category ids: `campaign[categories]` may name only those.
+    static func read(_ input: FormValue, current: Campaign?, categories: Set<UUID>? = nil) throws -> Campaign {
         let form = input["campaign"] ?? FormValue.map(FormMap())
-        var reader = Reader(form: form)
+        var reader = Reader(form: form, knownCategories: categories)
         let campaign = reader.campaign(current: current)
         guard reader.errors.isEmpty, let campaign else { throw reader.errors }
         return campaign
@@ -34,10 +35,12 @@ enum CampaignForm {
     /// Collects the campaign and every error of the form.
     private struct Reader {
         let form: FormValue
+        let knownCategories: Set<UUID>?
         var errors: FormErrors
 
-        init(form: FormValue) {
+        init(form: FormValue, knownCategories: Set<UUID>?) {
             self.form = form
+            self.knownCategories = knownCategories
             let locales = ["en"] + (form["translations"]?.map?.keys.filter { $0 != "en" } ?? [])
             errors = FormErrors(schema: CampaignForm.schema(locales: locales))
         }
@@ -82,6 +85,8 @@ enum CampaignForm {
             }
             let rewardValue = amount("rewardValue", required: false)
             let categories = uuids("categories")
+            // An id of another store's category, or of none, would point the campaign at nothing.
+            if let knownCategories, !categories.allSatisfy(knownCategories.contains) { errors.add(FormMessage.invalid, at: "categories") }
             guard let reward, let costInPoints else { return nil }
             return Campaign(
                 id: current?.id ?? UUID(), reward: reward, translations: translations, active: form["active"]?.bool ?? false,

@@ -3,12 +3,14 @@ import Foundation
 import Postgres
 import ServiceKit
 
-/// Builds campaign views with what they show besides the campaign: usage counters, level and segment names,
-/// and how many customers each campaign reaches.
+/// Builds campaign views with what they show besides the campaign: usage counters, level, segment and category
+/// names, photos, and how many customers each campaign reaches.
 struct CampaignPresenter {
     let usage: [UUID: CampaignUsage]
     let levelNames: [UUID: String]
     let segmentNames: [UUID: String]
+    let categoryNames: [UUID: String]
+    let photos: [UUID: [CampaignPhoto]]
     let reach: [UUID: Int]
     let locale: String
     let now: Date
@@ -16,13 +18,16 @@ struct CampaignPresenter {
     static func load(on db: some PostgresQueryable, storeID: UUID, campaigns: [Campaign], locale: String, now: Date = Date()) async throws -> Self {
         let levels = try await CustomersLibrary.levels(on: db, storeID: storeID)
         let segments = campaigns.contains { !$0.segments.isEmpty } ? try await CustomersLibrary.segmentNames(on: db, storeID: storeID) : [:]
+        let categories = Array(Set(campaigns.flatMap(\.categories)))
         var reach: [UUID: Int] = [:]
         for campaign in campaigns {
             reach[campaign.id] = try await visibleForCustomersCount(on: db, storeID: storeID, campaign: campaign, now: now)
         }
         return Self(
             usage: try await CampaignRepository.usage(on: db, storeID: storeID, ids: campaigns.map(\.id)),
-            levelNames: Dictionary(uniqueKeysWithValues: levels.map { ($0.id, $0.name) }), segmentNames: segments, reach: reach,
+            levelNames: Dictionary(uniqueKeysWithValues: levels.map { ($0.id, $0.name) }), segmentNames: segments,
+            categoryNames: try await CategoryRepository.names(on: db, storeID: storeID, ids: categories, locale: locale),
+            photos: try await MediaRepository.photos(on: db, storeID: storeID, campaignIDs: campaigns.map(\.id)), reach: reach,
             locale: locale, now: now
         )
     }
@@ -38,7 +43,8 @@ struct CampaignPresenter {
         CampaignView(
             campaign: campaign, audience: audience, locale: locale, usage: usage[campaign.id] ?? CampaignUsage(),
             visibleForCustomersCount: reach[campaign.id] ?? 0,
-            levelNames: names(campaign.levels, levelNames), segmentNames: names(campaign.segments, segmentNames), offer: offer, now: now
+            levelNames: names(campaign.levels, levelNames), segmentNames: names(campaign.segments, segmentNames),
+            categoryNames: names(campaign.categories, categoryNames), photos: photos[campaign.id] ?? [], offer: offer, now: now
         )
     }
 

@@ -50,6 +50,11 @@ enum CampaignRepository {
         return campaign
     }
 
+    /// Whether the store has this campaign.
+    static func exists(on db: some PostgresQueryable, storeID: UUID, id: UUID) async throws -> Bool {
+        try await db.query("SELECT 1 FROM campaigns.campaigns WHERE store_id = \(storeID) AND id = \(id)").firstRow != nil
+    }
+
     /// The campaigns matching `condition` (a fragment over `c`), a page of them, and how many match.
     static func list(
         on db: some PostgresQueryable, storeID: UUID, where condition: SQL = "TRUE", page: Pagination?

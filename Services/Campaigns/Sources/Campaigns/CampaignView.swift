@@ -27,15 +27,22 @@ struct CampaignView: Encodable, Sendable {
     let visibleForCustomersCount: Int
     let levelNames: [String: String]
     let segmentNames: [String: String]
+    /// The campaign's categories by id, named in the view's locale (appendix: responses add `categoryNames`).
+    let categoryNames: [String: String]
+    /// The photos' descriptions, in upload order; `hasPhoto` says whether there is any.
+    let photos: [CampaignPhoto]
     var offer: CustomerOffer?
     var now = Date()
+    /// Only the admin details (CMP-15) list the photos (campaigns §1.15).
+    var showsPhotos = false
 
     private enum Key: String, CodingKey {
         case levels, segments, coupons, campaignId, reward, name, shortDescription, conditionsDescription, usageInstruction, brandDescription
         case active, costInPoints, singleCoupon, unlimited, limit, limitPerUser, daysValid, daysInactive, campaignActivity, campaignVisibility
         case segmentNames, levelNames, labels, willBeActiveFrom = "will_be_active_from", willBeActiveTo = "will_be_active_to"
         case usageLeft, usageLeftForCustomer, canBeBoughtByCustomer, visibleForCustomersCount, usersWhoUsedThisCampaignCount, hasPhoto
-        case categories, featured, `public`, pointValue, rewardValue, cashbackProvider, transactionPercentageValue, translations
+        case categories, categoryNames, featured, `public`, pointValue, rewardValue, cashbackProvider, transactionPercentageValue, translations
+        case photos
     }
 
     private struct Activity: Encodable {
@@ -99,8 +106,9 @@ struct CampaignView: Encodable, Sendable {
         try c.encode(visibleForCustomersCount, forKey: .visibleForCustomersCount)
         try c.encode(usage.buyers, forKey: .usersWhoUsedThisCampaignCount)
         guard admin else { return }
-        try c.encode(false, forKey: .hasPhoto)
+        try c.encode(!photos.isEmpty, forKey: .hasPhoto)
         try c.encode(campaign.categories.map(\.text), forKey: .categories)
+        try encodeMap(categoryNames, forKey: .categoryNames, in: &c)
         try c.encode(campaign.featured, forKey: .featured)
         try c.encode(campaign.isPublic, forKey: .public)
         try c.encodeIfPresent(campaign.pointValue, forKey: .pointValue)
@@ -108,6 +116,7 @@ struct CampaignView: Encodable, Sendable {
         try c.encodeIfPresent(campaign.cashbackProvider, forKey: .cashbackProvider)
         try c.encodeIfPresent(campaign.transactionPercentageValue, forKey: .transactionPercentageValue)
         try c.encode(campaign.translations.map(TranslationView.init), forKey: .translations)
+        if showsPhotos { try c.encode(photos.map(CampaignPhotoView.init), forKey: .photos) }
     }
 
     /// An empty map is `[]`, as the documentation shows it (A17).
