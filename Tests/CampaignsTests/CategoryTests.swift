@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Postgres
+import ServiceKit
 import TestSupport
 import Testing
 

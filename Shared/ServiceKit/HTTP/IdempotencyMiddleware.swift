@@ -126,7 +126,7 @@ public struct IdempotencyMiddleware: RouterMiddleware {
 
     static func caller(_ identity: Identity?) -> String {
         guard let identity else { return "anonymous" }
-        return "\(identity.kind.rawValue):\(identity.userID?.uuidString.lowercased() ?? identity.merchantUser ?? "")"
+        return "\(identity.kind.rawValue):\(identity.userID?.text ?? identity.merchantUser ?? "")"
     }
 
     static func hash(method: String, path: String, query: String?, body: ByteBuffer) -> String {

@@ -93,8 +93,3 @@ extension TestResponse {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not a JSON object: \(text)")
     }
 }
-
-extension UUID {
-    /// Lower case, as the APIs write ids.
-    var text: String { uuidString.lowercased() }
-}

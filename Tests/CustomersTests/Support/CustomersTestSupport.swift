@@ -129,7 +129,3 @@ extension TestResponse {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any], "not a JSON array: \(text)")
     }
 }
-
-extension UUID {
-    var text: String { uuidString.lowercased() }
-}

@@ -96,11 +96,3 @@ enum LikePattern {
             .replacingOccurrences(of: "_", with: "\\_")
     }
 }
-
-extension Optional {
-    /// The value, or `error` thrown.
-    func orThrow(_ error: @autoclosure () -> any Error) throws -> Wrapped {
-        guard let self else { throw error() }
-        return self
-    }
-}

@@ -3,26 +3,6 @@ import Hummingbird
 import Postgres
 import ServiceKit
 
-extension RequestContext {
-    /// A UUID path parameter; anything else is a 404 (the entity cannot exist).
-    func uuidParameter(_ name: String) throws -> UUID {
-        guard let text = parameters.get(name), let id = UUID(uuidString: text) else { throw APIError.notFound }
-        return id
-    }
-}
-
-extension Optional {
-    func orThrow(_ error: @autoclosure () -> some Error) throws -> Wrapped {
-        guard let value = self else { throw error() }
-        return value
-    }
-}
-
-extension UUID {
-    /// The lower-case text form the API shows.
-    var text: String { uuidString.lowercased() }
-}
-
 /// Times as the campaign endpoints show them: `2017-09-05T10:59:00+0000`, in UTC (decision campaigns dates).
 enum Timestamp {
     static func iso(_ date: Date) -> String { UTCTime.dateAndTime(date) + "+0000" }

@@ -3,31 +3,11 @@ import Hummingbird
 import Postgres
 import ServiceKit
 
-extension RequestContext {
-    /// A UUID path parameter; anything else is a 404 (the entity cannot exist).
-    func uuidParameter(_ name: String) throws -> UUID {
-        guard let text = parameters.get(name), let id = UUID(uuidString: text) else { throw APIError.notFound }
-        return id
-    }
-}
-
 extension FormValue {
     /// An exact amount with at most two decimals, nil when absent or not a number.
     var amount: Amount? {
         trimmedText.flatMap(Amount.init(exactly:))
     }
-}
-
-extension Optional {
-    func orThrow(_ error: @autoclosure () -> some Error) throws -> Wrapped {
-        guard let value = self else { throw error() }
-        return value
-    }
-}
-
-extension UUID {
-    /// The lower-case text form the API shows.
-    var text: String { uuidString.lowercased() }
 }
 
 /// Renders times as the ledger's endpoints show them: ISO-8601 in UTC with a `+00:00` offset
