@@ -122,10 +122,7 @@ enum CampaignRepository {
     /// campaign's coupons (codes already handed out must stay).
     static func save(on db: some PostgresQueryable, storeID: UUID, _ input: Campaign) async throws {
         var campaign = input
-        for index in campaign.translations.indices where campaign.translations[index].id == 0 {
-            campaign.translations[index].id = try await db.query("SELECT nextval('campaigns.translation_ids')").scalar(Int.self)
-        }
-        campaign.translations.sort { ($0.locale == "en" ? 0 : 1, $0.id) < ($1.locale == "en" ? 0 : 1, $1.id) }
+        try await campaign.translations.number(on: db)
         try await db.execute("""
             INSERT INTO campaigns.campaigns (store_id, id, reward, translations, active, categories, push_notification_text, point_value, reward_value,
                 cashback_provider, transaction_percentage_value, cost_in_points, target, levels, segments, labels, unlimited, single_coupon,

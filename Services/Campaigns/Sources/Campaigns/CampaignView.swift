@@ -59,7 +59,6 @@ struct CampaignView: Encodable, Sendable {
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
-        let admin = audience == .admin
         if audience != .customer {
             try c.encode(campaign.levels.map(\.text), forKey: .levels)
             try c.encode(campaign.segments.map(\.text), forKey: .segments)
@@ -67,21 +66,37 @@ struct CampaignView: Encodable, Sendable {
         }
         try c.encode(campaign.id.text, forKey: .campaignId)
         try c.encode(campaign.reward.rawValue, forKey: .reward)
-        let texts = campaign.translation(locale)
-        try c.encodeIfPresent(texts?.name, forKey: .name)
-        try c.encodeIfPresent(texts?.shortDescription, forKey: .shortDescription)
-        try c.encodeIfPresent(texts?.conditionsDescription, forKey: .conditionsDescription)
-        try c.encodeIfPresent(texts?.usageInstruction, forKey: .usageInstruction)
+        try encodeTexts(in: &c)
         try c.encode(campaign.active, forKey: .active)
         try c.encode(campaign.costInPoints, forKey: .costInPoints)
         try c.encode(campaign.singleCoupon, forKey: .singleCoupon)
         try c.encode(campaign.unlimited, forKey: .unlimited)
         try c.encodeIfPresent(campaign.limit, forKey: .limit)
         try c.encodeIfPresent(campaign.limitPerUser, forKey: .limitPerUser)
-        if admin {
+        if audience == .admin {
             try c.encode(campaign.daysValid, forKey: .daysValid)
             try c.encode(campaign.daysInactive, forKey: .daysInactive)
         }
+        try encodeWindows(in: &c)
+        try encodeMap(segmentNames, forKey: .segmentNames, in: &c)
+        try encodeMap(levelNames, forKey: .levelNames, in: &c)
+        if !campaign.labels.isEmpty { try c.encode(campaign.labels, forKey: .labels) }
+        try encodeCounters(in: &c)
+        if audience == .admin { try encodeAdminFields(in: &c) }
+    }
+
+    /// The texts of the view's locale.
+    private func encodeTexts(in c: inout KeyedEncodingContainer<Key>) throws {
+        let texts = campaign.translation(locale)
+        try c.encodeIfPresent(texts?.name, forKey: .name)
+        try c.encodeIfPresent(texts?.shortDescription, forKey: .shortDescription)
+        try c.encodeIfPresent(texts?.conditionsDescription, forKey: .conditionsDescription)
+        try c.encodeIfPresent(texts?.usageInstruction, forKey: .usageInstruction)
+    }
+
+    /// The activity and visibility windows (dates left out when all-time), and when a campaign not active now
+    /// will be (A19).
+    private func encodeWindows(in c: inout KeyedEncodingContainer<Key>) throws {
         let always = campaign.allTimeActive, visible = campaign.allTimeVisible
         try c.encode(Activity(
             allTimeActive: always, activeFrom: always ? nil : campaign.activeFrom.map(Timestamp.iso),
@@ -91,13 +106,13 @@ struct CampaignView: Encodable, Sendable {
             allTimeVisible: visible, visibleFrom: visible ? nil : campaign.visibleFrom.map(Timestamp.iso),
             visibleTo: visible ? nil : campaign.visibleTo.map(Timestamp.iso)
         ), forKey: .campaignVisibility)
-        try encodeMap(segmentNames, forKey: .segmentNames, in: &c)
-        try encodeMap(levelNames, forKey: .levelNames, in: &c)
-        if !campaign.labels.isEmpty { try c.encode(campaign.labels, forKey: .labels) }
         if !always, !campaign.isActive(at: now) {
             try c.encodeIfPresent(campaign.activeFrom.map(Timestamp.iso), forKey: .willBeActiveFrom)
             try c.encodeIfPresent(campaign.activeTo.map(Timestamp.iso), forKey: .willBeActiveTo)
         }
+    }
+
+    private func encodeCounters(in c: inout KeyedEncodingContainer<Key>) throws {
         try c.encode(usage.usageLeft(campaign), forKey: .usageLeft)
         if let offer {
             try c.encode(offer.usageLeftForCustomer, forKey: .usageLeftForCustomer)
@@ -105,7 +120,10 @@ struct CampaignView: Encodable, Sendable {
         }
         try c.encode(visibleForCustomersCount, forKey: .visibleForCustomersCount)
         try c.encode(usage.buyers, forKey: .usersWhoUsedThisCampaignCount)
-        guard admin else { return }
+    }
+
+    /// What only admins see: photos, categories, flags and type-specific values a full replacement sends again.
+    private func encodeAdminFields(in c: inout KeyedEncodingContainer<Key>) throws {
         try c.encode(!photos.isEmpty, forKey: .hasPhoto)
         try c.encode(campaign.categories.map(\.text), forKey: .categories)
         try encodeMap(categoryNames, forKey: .categoryNames, in: &c)

@@ -62,10 +62,7 @@ enum CategoryRepository {
     /// Inserts or replaces the category; new locales get their numbers from the campaigns' translation sequence.
     static func save(on db: some PostgresQueryable, storeID: UUID, _ input: CampaignCategory) async throws {
         var category = input
-        for index in category.translations.indices where category.translations[index].id == 0 {
-            category.translations[index].id = try await db.query("SELECT nextval('campaigns.translation_ids')").scalar(Int.self)
-        }
-        category.translations.sort { ($0.locale == "en" ? 0 : 1, $0.id) < ($1.locale == "en" ? 0 : 1, $1.id) }
+        try await category.translations.number(on: db)
         try await db.execute("""
             INSERT INTO campaigns.categories (store_id, id, translations, active, sort_order)
             VALUES (\(storeID), \(category.id), \(try JSONB(encoding: category.translations)), \(category.active), \(category.sortOrder))
