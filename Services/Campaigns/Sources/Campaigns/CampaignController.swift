@@ -60,10 +60,10 @@ struct CampaignController {
         let page = try Pagination(query, sortable: CampaignRepository.sortable, defaultSort: "createdAt")
         let condition = try CampaignFilters.condition(query)
         let pool = context.runtime.pool
-        var (campaigns, total) = try await CampaignRepository.list(on: pool, storeID: context.store.id, where: condition, page: page)
-        if query["withoutCoupons"]?.bool == true { for index in campaigns.indices { campaigns[index].coupons = [] } }
-        let presenter = try await CampaignPresenter.load(on: pool, storeID: context.store.id, campaigns: campaigns, locale: locale(query))
-        return try Response.json(ListEnvelope("campaigns", items: campaigns.map { presenter.view($0, for: .admin) }, total: total))
+        let (campaigns, total) = try await CampaignRepository.list(on: pool, storeID: context.store.id, where: condition, page: page)
+        let withoutCoupons = query["withoutCoupons"]?.bool == true
+        let presenter = try await CampaignPresenter.load(on: pool, storeID: context.store.id, campaigns: campaigns, for: .admin, locale: locale(query))
+        return try Response.json(ListEnvelope("campaigns", items: campaigns.map { presenter.view($0, for: .admin, withoutCoupons: withoutCoupons) }, total: total))
     }
 
     /// CMP-07: the campaigns that can be bought now, id and name.
@@ -92,7 +92,7 @@ struct CampaignController {
         let candidates = try await CampaignRepository.list(on: pool, storeID: context.store.id, where: condition, page: nil).campaigns
             .filter { $0.isActive(at: now) && $0.isVisible(at: now) }
         let shown = Array(CampaignFilters.sorted(candidates, by: page).dropFirst(page.offset).prefix(page.perPage))
-        let presenter = try await CampaignPresenter.load(on: pool, storeID: context.store.id, campaigns: shown, locale: locale(query), now: now)
+        let presenter = try await CampaignPresenter.load(on: pool, storeID: context.store.id, campaigns: shown, for: .customer, locale: locale(query), now: now)
         return try Response.json(ListEnvelope("campaigns", items: shown.map { presenter.view($0, for: .customer) }, total: candidates.count))
     }
 
@@ -113,13 +113,13 @@ struct CampaignController {
         let page = try Pagination(query, sortable: CampaignRepository.sortable, defaultSort: "createdAt")
         let pool = context.runtime.pool
         let (campaigns, total) = try await CampaignRepository.list(on: pool, storeID: context.store.id, page: page)
-        let presenter = try await CampaignPresenter.load(on: pool, storeID: context.store.id, campaigns: campaigns, locale: locale(query))
+        let presenter = try await CampaignPresenter.load(on: pool, storeID: context.store.id, campaigns: campaigns, for: .seller, locale: locale(query))
         return try Response.json(ListEnvelope("campaigns", items: campaigns.map { presenter.view($0, for: .seller) }, total: total))
     }
 
     private func show(_ campaign: Campaign, to audience: CampaignAudience, request: Request, context: StoreContext) async throws -> Response {
         let query = try context.queryInput(of: request)
-        let presenter = try await CampaignPresenter.load(on: context.runtime.pool, storeID: context.store.id, campaigns: [campaign], locale: locale(query))
+        let presenter = try await CampaignPresenter.load(on: context.runtime.pool, storeID: context.store.id, campaigns: [campaign], for: audience, locale: locale(query))
         var view = presenter.view(campaign, for: audience)
         view.showsPhotos = audience == .admin
         return try Response.json(view)

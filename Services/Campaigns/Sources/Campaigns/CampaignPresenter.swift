@@ -3,9 +3,10 @@ import Foundation
 import Postgres
 import ServiceKit
 
-/// Builds campaign views with what they show besides the campaign: usage counters, level, segment and category
-/// names, photos, and how many customers each campaign reaches.
+/// Builds campaign views with what they show besides the campaign: coupon pools, usage counters, level, segment
+/// and category names, photos, and how many customers each campaign reaches.
 struct CampaignPresenter {
+    let pools: [UUID: [String]]
     let usage: [UUID: CampaignUsage]
     let levelNames: [UUID: String]
     let segmentNames: [UUID: String]
@@ -15,7 +16,10 @@ struct CampaignPresenter {
     let locale: String
     let now: Date
 
-    static func load(on db: some PostgresQueryable, storeID: UUID, campaigns: [Campaign], locale: String, now: Date = Date()) async throws -> Self {
+    /// Reads what the views of `campaigns` show; the coupon pools only for `audience`s that see them.
+    static func load(
+        on db: some PostgresQueryable, storeID: UUID, campaigns: [Campaign], for audience: CampaignAudience, locale: String, now: Date = Date()
+    ) async throws -> Self {
         let levels = try await CustomersLibrary.levels(on: db, storeID: storeID)
         let segments = campaigns.contains { !$0.segments.isEmpty } ? try await CustomersLibrary.segmentNames(on: db, storeID: storeID) : [:]
         let categories = Array(Set(campaigns.flatMap(\.categories)))
@@ -24,6 +28,7 @@ struct CampaignPresenter {
             reach[campaign.id] = try await visibleForCustomersCount(on: db, storeID: storeID, campaign: campaign, now: now)
         }
         return Self(
+            pools: audience == .customer ? [:] : try await CampaignRepository.coupons(on: db, storeID: storeID, ids: campaigns.map(\.id)),
             usage: try await CampaignRepository.usage(on: db, storeID: storeID, ids: campaigns.map(\.id)),
             levelNames: Dictionary(uniqueKeysWithValues: levels.map { ($0.id, $0.name) }), segmentNames: segments,
             categoryNames: try await CategoryRepository.names(on: db, storeID: storeID, ids: categories, locale: locale),
@@ -39,8 +44,11 @@ struct CampaignPresenter {
         return try await CustomersLibrary.targetedCustomerCount(on: db, storeID: storeID, levels: campaign.levels, segments: campaign.segments)
     }
 
-    func view(_ campaign: Campaign, for audience: CampaignAudience, offer: CustomerOffer? = nil) -> CampaignView {
-        CampaignView(
+    /// The view of a campaign for an audience; `withoutCoupons` leaves the pool out (CMP-06 `withoutCoupons`).
+    func view(_ campaign: Campaign, for audience: CampaignAudience, offer: CustomerOffer? = nil, withoutCoupons: Bool = false) -> CampaignView {
+        var campaign = campaign
+        campaign.coupons = withoutCoupons ? [] : pools[campaign.id] ?? []
+        return CampaignView(
             campaign: campaign, audience: audience, locale: locale, usage: usage[campaign.id] ?? CampaignUsage(),
             visibleForCustomersCount: reach[campaign.id] ?? 0,
             levelNames: names(campaign.levels, levelNames), segmentNames: names(campaign.segments, segmentNames),

@@ -39,15 +39,21 @@ enum CampaignRepository {
         )
     }
 
-    /// The campaign with its coupon pool; `lock` holds its row to the end of the caller's transaction (purchases
-    /// of one campaign take turns, so limits and codes are counted right).
+    /// The campaign, without its coupon pool (a pool can hold tens of thousands of codes: views read it with
+    /// `coupons(on:storeID:ids:)`); `lock` holds its row to the end of the caller's transaction (purchases of one
+    /// campaign take turns, so limits and codes are counted right).
     static func find(on db: some PostgresQueryable, storeID: UUID, id: UUID, lock: Bool = false) async throws -> Campaign? {
-        guard var campaign = try await db.query("""
+        try await db.query("""
             SELECT \(unsafeRaw: columns) FROM campaigns.campaigns c WHERE c.store_id = \(storeID) AND c.id = \(id)
             \(unsafeRaw: lock ? "FOR UPDATE" : "")
-            """).firstRow.map(campaign) else { return nil }
-        campaign.coupons = try await coupons(on: db, storeID: storeID, ids: [id])[id] ?? []
-        return campaign
+            """).firstRow.map(campaign)
+    }
+
+    /// The first code of the pool: the one a single-coupon campaign hands to everyone.
+    static func firstCoupon(on db: some PostgresQueryable, storeID: UUID, campaignID: UUID) async throws -> String? {
+        try await db.query("""
+            SELECT code FROM campaigns.coupons WHERE store_id = \(storeID) AND campaign_id = \(campaignID) ORDER BY position LIMIT 1
+            """).firstRow?.decode(String.self, "code")
     }
 
     /// Whether the store has this campaign.
@@ -55,7 +61,8 @@ enum CampaignRepository {
         try await db.query("SELECT 1 FROM campaigns.campaigns WHERE store_id = \(storeID) AND id = \(id)").firstRow != nil
     }
 
-    /// The campaigns matching `condition` (a fragment over `c`), a page of them, and how many match.
+    /// The campaigns matching `condition` (a fragment over `c`), a page of them, and how many match; without their
+    /// coupon pools.
     static func list(
         on db: some PostgresQueryable, storeID: UUID, where condition: SQL = "TRUE", page: Pagination?
     ) async throws -> (campaigns: [Campaign], total: Int) {
@@ -64,9 +71,7 @@ enum CampaignRepository {
             WHERE c.store_id = \(storeID) AND \(condition)
             \(page?.orderAndLimit(tieBreaker: "c.id") ?? SQL(" ORDER BY c.created_at, c.id"))
             """)
-        var campaigns = try rows.map(campaign)
-        let pools = try await coupons(on: db, storeID: storeID, ids: campaigns.map(\.id))
-        for index in campaigns.indices { campaigns[index].coupons = pools[campaigns[index].id] ?? [] }
+        let campaigns = try rows.map(campaign)
         let total = try rows.firstRow.map { try $0.decode(Int.self, "total") }
         if let total { return (campaigns, total) }
         guard page != nil else { return (campaigns, 0) }

@@ -85,7 +85,7 @@ enum CampaignPurchases {
             )
             guard paid else { throw PurchaseRefusal.notEnoughPoints }
         }
-        let codes = try await codes(on: tx, storeID: storeID, campaign: campaign, quantity: quantity, order: order)
+        let codes = try await codes(on: tx, store: store, campaign: campaign, quantity: quantity, order: order)
         var coupons: [IssuedCoupon] = []
         for code in codes {
             let purchase = Purchase(
@@ -127,18 +127,17 @@ enum CampaignPurchases {
             if usage.purchases + quantity > campaign.limit ?? 0 { throw PurchaseRefusal.limitExceeded }
             if bought + quantity > campaign.limitPerUser ?? 0 { throw PurchaseRefusal.limitPerCustomerExceeded }
         }
-        if campaign.reward.usesCouponPool {
-            if campaign.singleCoupon ? campaign.coupons.isEmpty : usage.freeCoupons < quantity { throw PurchaseRefusal.noCouponsLeft }
-        }
+        if campaign.reward.usesCouponPool, !campaign.singleCoupon, usage.freeCoupons < quantity { throw PurchaseRefusal.noCouponsLeft }
     }
 
     /// The codes handed out: free pool codes, the shared code, a percentage discount's value, or none (cashback, custom).
-    private static func codes(on tx: PostgresSession, storeID: UUID, campaign: Campaign, quantity: Int, order: Order) async throws -> [String] {
+    private static func codes(on tx: PostgresSession, store: Store, campaign: Campaign, quantity: Int, order: Order) async throws -> [String] {
         switch campaign.reward {
         case _ where campaign.reward.usesCouponPool && campaign.singleCoupon:
-            return Array(repeating: campaign.coupons[0], count: quantity)
+            let code = try await CampaignRepository.firstCoupon(on: tx, storeID: store.id, campaignID: campaign.id)
+            return Array(repeating: try code.orThrow(PurchaseRefusal.noCouponsLeft), count: quantity)
         case _ where campaign.reward.usesCouponPool:
-            let codes = try await PurchaseRepository.takeFreeCodes(on: tx, storeID: storeID, campaignID: campaign.id, count: quantity)
+            let codes = try await PurchaseRepository.takeFreeCodes(on: tx, storeID: store.id, campaignID: campaign.id, count: quantity)
             guard codes.count == quantity else { throw PurchaseRefusal.noCouponsLeft }
             return codes
         case .percentageDiscountCode:

@@ -50,7 +50,7 @@ struct OfferController {
         )
         let available = offered.campaigns, offers = offered.offers
         let shown = Array(CampaignFilters.sorted(available, by: page).dropFirst(page.offset).prefix(page.perPage))
-        let presenter = try await CampaignPresenter.load(on: pool, storeID: storeID, campaigns: shown, locale: locale(query), now: now)
+        let presenter = try await CampaignPresenter.load(on: pool, storeID: storeID, campaigns: shown, for: audience, locale: locale(query), now: now)
         let views = shown.map { presenter.view($0, for: audience, offer: offers[$0.id]) }
         return try Response.json(ListEnvelope("campaigns", items: views, total: available.count))
     }

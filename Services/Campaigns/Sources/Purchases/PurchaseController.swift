@@ -102,7 +102,7 @@ struct PurchaseController {
         if query["includeDetails"]?.bool == true {
             let ids = Array(Set(purchases.map(\.campaignID)))
             let campaigns = try await CampaignRepository.list(on: pool, storeID: storeID, where: "c.id = ANY(\(SQLArray.uuids(ids))::uuid[])", page: nil).campaigns
-            let presenter = try await CampaignPresenter.load(on: pool, storeID: storeID, campaigns: campaigns, locale: locale(query), now: now)
+            let presenter = try await CampaignPresenter.load(on: pool, storeID: storeID, campaigns: campaigns, for: audience, locale: locale(query), now: now)
             for campaign in campaigns { details[campaign.id] = presenter.view(campaign, for: audience) }
         }
         let views = purchases.map { CustomerPurchaseView($0, campaign: details[$0.campaignID], now: now) }
