@@ -25,7 +25,9 @@ struct CampaignPresenter {
         let categories = Array(Set(campaigns.flatMap(\.categories)))
         var reach: [UUID: Int] = [:]
         for campaign in campaigns {
-            reach[campaign.id] = try await visibleForCustomersCount(on: db, storeID: storeID, campaign: campaign, now: now)
+            reach[campaign.id] = try await visibleForCustomersCount(
+                on: db, storeID: storeID, campaign: campaign, now: now, cached: audience != .admin
+            )
         }
         return Self(
             pools: audience == .customer ? [:] : try await CampaignRepository.coupons(on: db, storeID: storeID, ids: campaigns.map(\.id)),
@@ -39,9 +41,19 @@ struct CampaignPresenter {
 
     /// The customers a campaign is visible to now: none when it is out of its visibility window, and never for
     /// cashback or percentage discounts, which are not bought from a list (appendix).
-    static func visibleForCustomersCount(on db: some PostgresQueryable, storeID: UUID, campaign: Campaign, now: Date) async throws -> Int {
+    /// Admins get a fresh count; customers and sellers one up to `ReachCache.ttl` old.
+    static func visibleForCustomersCount(
+        on db: some PostgresQueryable, storeID: UUID, campaign: Campaign, now: Date, cached: Bool = false
+    ) async throws -> Int {
         guard campaign.isVisible(at: now), !campaign.reward.singleUnit else { return 0 }
-        return try await CustomersLibrary.targetedCustomerCount(on: db, storeID: storeID, levels: campaign.levels, segments: campaign.segments)
+        guard cached else {
+            return try await CustomersLibrary.targetedCustomerCount(on: db, storeID: storeID, levels: campaign.levels, segments: campaign.segments)
+        }
+        let key = ReachCache.Key(storeID: storeID, levels: campaign.levels.sorted { $0.uuidString < $1.uuidString },
+                                 segments: campaign.segments.sorted { $0.uuidString < $1.uuidString })
+        return try await ReachCache.shared.count(key, now: now) {
+            try await CustomersLibrary.targetedCustomerCount(on: db, storeID: storeID, levels: campaign.levels, segments: campaign.segments)
+        }
     }
 
     /// The view of a campaign for an audience; `withoutCoupons` leaves the pool out (CMP-06 `withoutCoupons`).
