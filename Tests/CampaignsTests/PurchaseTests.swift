@@ -151,6 +151,8 @@ struct PurchaseTests {
             #expect(results.filter { $0.0 == 400 && $0.1.contains("No coupons left") }.count == 15)
             let codes = try await api.pool.query("SELECT code FROM campaigns.purchases ORDER BY code").map { try $0.decode(String.self, at: 0) }
             #expect(codes == ["C1", "C2", "C3", "C4", "C5"])
+            let counters = try await api.pool.query("SELECT purchases_count || ' ' || buyers_count || ' ' || free_coupons FROM campaigns.campaigns")
+            #expect(try counters.firstRow?.decode(String.self, at: 0) == "5 5 0", "the counters kept on the campaign follow the purchases")
             #expect(try await api.pool.query("SELECT count(*) FROM ledger.accounts WHERE available = 0").scalar(Int.self) == 5)
         }
     }

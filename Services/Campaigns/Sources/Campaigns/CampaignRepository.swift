@@ -92,23 +92,28 @@ enum CampaignRepository {
         return pools
     }
 
-    /// How much of each campaign is taken: units bought, distinct buyers, free pool codes.
+    /// How much of each campaign is taken: units bought, distinct buyers, free pool codes (kept on the campaign's row).
     static func usage(on db: some PostgresQueryable, storeID: UUID, ids: [UUID]) async throws -> [UUID: CampaignUsage] {
         guard !ids.isEmpty else { return [:] }
         var usage: [UUID: CampaignUsage] = [:]
         for row in try await db.query("""
-            SELECT u.campaign_id AS id,
-                   (SELECT count(*) FROM campaigns.purchases p WHERE p.store_id = \(storeID) AND p.campaign_id = u.campaign_id) AS purchases,
-                   (SELECT count(DISTINCT p.customer_id) FROM campaigns.purchases p
-                    WHERE p.store_id = \(storeID) AND p.campaign_id = u.campaign_id) AS buyers,
-                   (SELECT count(*) FROM campaigns.coupons k WHERE k.store_id = \(storeID) AND k.campaign_id = u.campaign_id AND NOT k.issued) AS free
-            FROM unnest(\(SQLArray.uuids(ids))::uuid[]) AS u(campaign_id)
+            SELECT id, purchases_count, buyers_count, free_coupons FROM campaigns.campaigns
+            WHERE store_id = \(storeID) AND id = ANY(\(SQLArray.uuids(ids))::uuid[])
             """) {
             usage[try row.decode(UUID.self, "id")] = CampaignUsage(
-                purchases: try row.decode(Int.self, "purchases"), buyers: try row.decode(Int.self, "buyers"), freeCoupons: try row.decode(Int.self, "free")
+                purchases: try row.decode(Int.self, "purchases_count"), buyers: try row.decode(Int.self, "buyers_count"),
+                freeCoupons: try row.decode(Int.self, "free_coupons")
             )
         }
         return usage
+    }
+
+    /// Counts `units` more purchases, by a customer who had bought none before when `newBuyer`.
+    static func countPurchases(on db: some PostgresQueryable, storeID: UUID, campaignID: UUID, units: Int, newBuyer: Bool) async throws {
+        try await db.execute("""
+            UPDATE campaigns.campaigns SET purchases_count = purchases_count + \(units), buyers_count = buyers_count + \(newBuyer ? 1 : 0)
+            WHERE store_id = \(storeID) AND id = \(campaignID)
+            """)
     }
 
     /// How many units of each campaign the customer bought.
@@ -177,6 +182,11 @@ enum CampaignRepository {
             INSERT INTO campaigns.coupons (store_id, campaign_id, code)
             SELECT \(storeID), \(campaignID), code FROM unnest(\(literal)::text[]) WITH ORDINALITY AS t(code, n) ORDER BY n
             ON CONFLICT DO NOTHING
+            """)
+        try await db.execute("""
+            UPDATE campaigns.campaigns SET free_coupons = (
+                SELECT count(*) FROM campaigns.coupons WHERE store_id = \(storeID) AND campaign_id = \(campaignID) AND NOT issued
+            ) WHERE store_id = \(storeID) AND id = \(campaignID)
             """)
     }
 

@@ -86,6 +86,7 @@ enum CampaignPurchases {
             guard paid else { throw PurchaseRefusal.notEnoughPoints }
         }
         let codes = try await codes(on: tx, store: store, campaign: campaign, quantity: quantity, order: order)
+        let returning = try await PurchaseRepository.count(on: tx, storeID: storeID, campaignID: campaign.id, customerID: customer.id) > 0
         var coupons: [IssuedCoupon] = []
         for code in codes {
             let purchase = Purchase(
@@ -98,6 +99,7 @@ enum CampaignPurchases {
             try await PurchaseRepository.insert(on: tx, storeID: storeID, dated)
             coupons.append(IssuedCoupon(code: code, id: dated.id.text))
         }
+        try await CampaignRepository.countPurchases(on: tx, storeID: storeID, campaignID: campaign.id, units: coupons.count, newBuyer: !returning)
         try await LedgerLibrary.countRewardsClaimed(on: tx, storeID: storeID, customerID: customer.id, count: coupons.count)
         try await EventLog.append(try NewEvent(
             storeID: storeID, aggregateType: "campaign", aggregateID: campaign.id.text, type: "CampaignWasBoughtByCustomer",
@@ -123,7 +125,7 @@ enum CampaignPurchases {
     ) async throws {
         let usage = try await CampaignRepository.usage(on: tx, storeID: storeID, ids: [campaign.id])[campaign.id] ?? CampaignUsage()
         if !campaign.unlimited {
-            let bought = try await CampaignRepository.purchasesByCustomer(on: tx, storeID: storeID, customerID: customerID)[campaign.id] ?? 0
+            let bought = try await PurchaseRepository.count(on: tx, storeID: storeID, campaignID: campaign.id, customerID: customerID)
             if usage.purchases + quantity > campaign.limit ?? 0 { throw PurchaseRefusal.limitExceeded }
             if bought + quantity > campaign.limitPerUser ?? 0 { throw PurchaseRefusal.limitPerCustomerExceeded }
         }

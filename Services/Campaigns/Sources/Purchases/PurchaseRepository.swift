@@ -37,7 +37,7 @@ enum PurchaseRepository {
     /// Marks the next `count` free pool codes of the campaign as handed out and returns them, oldest first; fewer
     /// when the pool runs short. The caller holds the campaign's row lock.
     static func takeFreeCodes(on db: some PostgresQueryable, storeID: UUID, campaignID: UUID, count: Int) async throws -> [String] {
-        try await db.query("""
+        let codes = try await db.query("""
             WITH picked AS (
                 SELECT code FROM campaigns.coupons WHERE store_id = \(storeID) AND campaign_id = \(campaignID) AND NOT issued
                 ORDER BY position LIMIT \(count)
@@ -47,6 +47,17 @@ enum PurchaseRepository {
             RETURNING k.code, k.position
             """).map { (try $0.decode(String.self, "code"), try $0.decode(Int.self, "position")) }
             .sorted { $0.1 < $1.1 }.map(\.0)
+        try await db.execute("""
+            UPDATE campaigns.campaigns SET free_coupons = free_coupons - \(codes.count) WHERE store_id = \(storeID) AND id = \(campaignID)
+            """)
+        return codes
+    }
+
+    /// How many units of the campaign the customer bought.
+    static func count(on db: some PostgresQueryable, storeID: UUID, campaignID: UUID, customerID: UUID) async throws -> Int {
+        try await db.query("""
+            SELECT count(*) FROM campaigns.purchases WHERE store_id = \(storeID) AND campaign_id = \(campaignID) AND customer_id = \(customerID)
+            """).scalar(Int.self)
     }
 
     /// The purchases matching `condition` (a fragment over `p`), a page of them, and how many match.
