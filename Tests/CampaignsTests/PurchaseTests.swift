@@ -157,6 +157,27 @@ struct PurchaseTests {
         }
     }
 
+    @Test("Concurrent buys of an unlimited shared code count every unit and each buyer once")
+    func concurrentSharedCode() async throws {
+        try await ThreeServices.run { api in
+            let gold = try await api.level("Gold", condition: "100")
+            let id = try await api.campaign(cost: "0", level: gold, coupons: ["SHARED"], extra: "&campaign[singleCoupon]=1")
+            let buyers = [try await api.customer(levelID: gold), try await api.customer(levelID: gold)]
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<12 {
+                    group.addTask { Int(try await api.asCustomer(buyers[index % 2], .post, "/api/DEFAULT/customer/campaign/\(id)/buy").status.code) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: 12))
+            let counters = try await api.pool.query("SELECT purchases_count || ' ' || buyers_count FROM campaigns.campaigns")
+            #expect(try counters.firstRow?.decode(String.self, at: 0) == "12 2")
+            #expect(try await api.pool.query("SELECT sum(units) FROM campaigns.campaign_buyers").scalar(Int.self) == 12)
+            let campaign = try await ThreeServices.admin(api.campaigns, .get, "/api/DEFAULT/campaign/\(id)").object()
+            #expect(campaign["usersWhoUsedThisCampaignCount"] as? Int == 2)
+        }
+    }
+
     @Test("Offers: what the customer can buy now, with usage left for them and whether they can afford it")
     func offers() async throws {
         try await ThreeServices.run { api in

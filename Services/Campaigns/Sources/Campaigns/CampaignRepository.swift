@@ -120,8 +120,7 @@ enum CampaignRepository {
     static func purchasesByCustomer(on db: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> [UUID: Int] {
         var counts: [UUID: Int] = [:]
         for row in try await db.query("""
-            SELECT campaign_id, count(*) AS bought FROM campaigns.purchases WHERE store_id = \(storeID) AND customer_id = \(customerID)
-            GROUP BY campaign_id
+            SELECT campaign_id, units AS bought FROM campaigns.campaign_buyers WHERE store_id = \(storeID) AND customer_id = \(customerID)
             """) {
             counts[try row.decode(UUID.self, "campaign_id")] = try row.decode(Int.self, "bought")
         }

@@ -60,55 +60,71 @@ enum CampaignPurchases {
     }
 
     static func buy(on tx: PostgresSession, store: Store, _ order: Order, actor: Actor?, now: Date = Date()) async throws -> [IssuedCoupon] {
-        let storeID = store.id
-        guard let campaign = try await CampaignRepository.find(on: tx, storeID: storeID, id: order.campaignID, lock: true),
-              let customer = try await CustomersLibrary.customer(on: tx, storeID: storeID, id: order.customerID),
-              campaign.isActive(at: now)
-        else { throw PurchaseRefusal.notFound }
-        if order.mustBeVisible, !campaign.isVisible(at: now) { throw PurchaseRefusal.notFound }
-        if order.mustBeTargeted {
-            let segments = Set(try await CustomersLibrary.segmentIDs(on: tx, storeID: storeID, customerID: customer.id))
-            guard campaign.targets(level: customer.levelID, segments: segments) else { throw PurchaseRefusal.notFound }
-        }
+        let (campaign, customer) = try await offered(on: tx, storeID: store.id, order, now: now)
         let quantity = campaign.reward.singleUnit ? 1 : max(1, order.quantity)
-        try await checkLimits(on: tx, storeID: storeID, campaign: campaign, customerID: customer.id, quantity: quantity)
+        try await checkLimits(on: tx, storeID: store.id, campaign: campaign, customerID: customer.id, quantity: quantity)
         let unitCost = order.withoutPoints ? Amount.zero : order.points ?? campaign.costInPoints
-        let balance = try await LedgerLibrary.availablePoints(on: tx, storeID: storeID, customerID: customer.id)
+        let balance = try await LedgerLibrary.availablePoints(on: tx, storeID: store.id, customerID: customer.id)
         let total = unitCost.multiplied(by: Int64(quantity), dividedBy: 1)
-        if total.isPositive {
-            // Only customers whose status may spend points pay with them (the store's `customerStatusesSpending`).
-            let settings = try await CustomersLibrary.programSettings(on: tx, storeID: storeID, storeCurrency: store.currency)
-            guard settings.customerStatusesSpending.contains(customer.status) else { throw PurchaseRefusal.notAllowed }
-            let paid = try await LedgerLibrary.spendOnReward(
-                on: tx, storeID: storeID, customerID: customer.id, points: total, comment: "Reward campaign: \(campaign.name())",
-                issuer: order.issuer, actor: actor
-            )
-            guard paid else { throw PurchaseRefusal.notEnoughPoints }
-        }
+        if total.isPositive { try await pay(total, for: campaign, by: customer, store: store, order: order, actor: actor, on: tx) }
         let codes = try await codes(on: tx, store: store, campaign: campaign, quantity: quantity, order: order)
-        let returning = try await PurchaseRepository.count(on: tx, storeID: storeID, campaignID: campaign.id, customerID: customer.id) > 0
         var coupons: [IssuedCoupon] = []
         for code in codes {
-            let purchase = Purchase(
+            var purchase = Purchase(
                 id: UUID(), campaignID: campaign.id, customerID: customer.id, code: code, purchasedAt: now, costInPoints: unitCost,
                 currentPointsAmount: balance, activeSince: now.addingTimeInterval(Double(campaign.daysInactive) * 86_400), activeTo: nil,
                 used: false, transactionID: order.transactionID, deliveryStatus: "", returnedAmount: .zero
             )
-            var dated = purchase
-            if campaign.daysValid > 0 { dated.activeTo = purchase.activeSince.addingTimeInterval(Double(campaign.daysValid) * 86_400) }
-            try await PurchaseRepository.insert(on: tx, storeID: storeID, dated)
-            coupons.append(IssuedCoupon(code: code, id: dated.id.text))
+            if campaign.daysValid > 0 { purchase.activeTo = purchase.activeSince.addingTimeInterval(Double(campaign.daysValid) * 86_400) }
+            try await PurchaseRepository.insert(on: tx, storeID: store.id, purchase)
+            coupons.append(IssuedCoupon(code: code, id: purchase.id.text))
         }
-        try await CampaignRepository.countPurchases(on: tx, storeID: storeID, campaignID: campaign.id, units: coupons.count, newBuyer: !returning)
-        try await LedgerLibrary.countRewardsClaimed(on: tx, storeID: storeID, customerID: customer.id, count: coupons.count)
+        try await LedgerLibrary.countRewardsClaimed(on: tx, storeID: store.id, customerID: customer.id, count: coupons.count)
         try await EventLog.append(try NewEvent(
-            storeID: storeID, aggregateType: "campaign", aggregateID: campaign.id.text, type: "CampaignWasBoughtByCustomer",
+            storeID: store.id, aggregateType: "campaign", aggregateID: campaign.id.text, type: "CampaignWasBoughtByCustomer",
             payload: BoughtEvent(
                 campaignId: campaign.id.text, customerId: customer.id.text, costInPoints: total, coupons: coupons,
                 transactionId: order.transactionID?.text
             ), actor: actor
         ), on: tx)
+        // Last, so that a campaign without limits or a pool holds its row only from here to the commit.
+        let newBuyer = try await PurchaseRepository.addUnits(on: tx, storeID: store.id, campaignID: campaign.id, customerID: customer.id, units: coupons.count)
+        try await CampaignRepository.countPurchases(on: tx, storeID: store.id, campaignID: campaign.id, units: coupons.count, newBuyer: newBuyer)
         return coupons
+    }
+
+    /// The campaign and the customer, when the campaign is active now and offered to the customer as the order
+    /// requires. A campaign with limits or a pool of codes is read locked: its purchases take turns, so limits and
+    /// codes are counted with every earlier purchase committed.
+    private static func offered(
+        on tx: PostgresSession, storeID: UUID, _ order: Order, now: Date
+    ) async throws -> (Campaign, CustomerSummary) {
+        guard var campaign = try await CampaignRepository.find(on: tx, storeID: storeID, id: order.campaignID),
+              let customer = try await CustomersLibrary.customer(on: tx, storeID: storeID, id: order.customerID)
+        else { throw PurchaseRefusal.notFound }
+        if !campaign.unlimited || (campaign.reward.usesCouponPool && !campaign.singleCoupon) {
+            campaign = try await CampaignRepository.find(on: tx, storeID: storeID, id: order.campaignID, lock: true).orThrow(PurchaseRefusal.notFound)
+        }
+        guard campaign.isActive(at: now) else { throw PurchaseRefusal.notFound }
+        if order.mustBeVisible, !campaign.isVisible(at: now) { throw PurchaseRefusal.notFound }
+        if order.mustBeTargeted {
+            let segments = Set(try await CustomersLibrary.segmentIDs(on: tx, storeID: storeID, customerID: customer.id))
+            guard campaign.targets(level: customer.levelID, segments: segments) else { throw PurchaseRefusal.notFound }
+        }
+        return (campaign, customer)
+    }
+
+    /// Spends the points through the ledger, for a customer whose status may spend them (`customerStatusesSpending`).
+    private static func pay(
+        _ points: Amount, for campaign: Campaign, by customer: CustomerSummary, store: Store, order: Order, actor: Actor?, on tx: PostgresSession
+    ) async throws {
+        let settings = try await CustomersLibrary.programSettings(on: tx, storeID: store.id, storeCurrency: store.currency)
+        guard settings.customerStatusesSpending.contains(customer.status) else { throw PurchaseRefusal.notAllowed }
+        let paid = try await LedgerLibrary.spendOnReward(
+            on: tx, storeID: store.id, customerID: customer.id, points: points, comment: "Reward campaign: \(campaign.name())",
+            issuer: order.issuer, actor: actor
+        )
+        guard paid else { throw PurchaseRefusal.notEnoughPoints }
     }
 
     private struct BoughtEvent: Encodable {
@@ -125,7 +141,7 @@ enum CampaignPurchases {
     ) async throws {
         let usage = try await CampaignRepository.usage(on: tx, storeID: storeID, ids: [campaign.id])[campaign.id] ?? CampaignUsage()
         if !campaign.unlimited {
-            let bought = try await PurchaseRepository.count(on: tx, storeID: storeID, campaignID: campaign.id, customerID: customerID)
+            let bought = try await PurchaseRepository.units(on: tx, storeID: storeID, campaignID: campaign.id, customerID: customerID)
             if usage.purchases + quantity > campaign.limit ?? 0 { throw PurchaseRefusal.limitExceeded }
             if bought + quantity > campaign.limitPerUser ?? 0 { throw PurchaseRefusal.limitPerCustomerExceeded }
         }

@@ -54,10 +54,20 @@ enum PurchaseRepository {
     }
 
     /// How many units of the campaign the customer bought.
-    static func count(on db: some PostgresQueryable, storeID: UUID, campaignID: UUID, customerID: UUID) async throws -> Int {
+    static func units(on db: some PostgresQueryable, storeID: UUID, campaignID: UUID, customerID: UUID) async throws -> Int {
         try await db.query("""
-            SELECT count(*) FROM campaigns.purchases WHERE store_id = \(storeID) AND campaign_id = \(campaignID) AND customer_id = \(customerID)
-            """).scalar(Int.self)
+            SELECT units FROM campaigns.campaign_buyers WHERE store_id = \(storeID) AND campaign_id = \(campaignID) AND customer_id = \(customerID)
+            """).firstRow?.decode(Int.self, "units") ?? 0
+    }
+
+    /// Counts `units` more bought by the customer; true when they are the customer's first of the campaign.
+    static func addUnits(on db: some PostgresQueryable, storeID: UUID, campaignID: UUID, customerID: UUID, units: Int) async throws -> Bool {
+        try await db.query("""
+            INSERT INTO campaigns.campaign_buyers AS b (store_id, campaign_id, customer_id, units)
+            VALUES (\(storeID), \(campaignID), \(customerID), \(units))
+            ON CONFLICT (store_id, campaign_id, customer_id) DO UPDATE SET units = b.units + excluded.units
+            RETURNING b.units = \(units) AS first
+            """).scalar(Bool.self)
     }
 
     /// The purchases matching `condition` (a fragment over `p`), a page of them, and how many match.
