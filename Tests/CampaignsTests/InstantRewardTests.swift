@@ -44,7 +44,7 @@ struct InstantRewardTests {
 
             try await sell(api, number: "S-1", email: try await email(api, jane), value: "123.45")
             try await sell(api, number: "S-2", email: try await email(api, silverCustomer), value: "50")
-            let given = try await api.eventually {
+            let given = try await eventually {
                 try await api.pool.query("SELECT count(*) FROM campaigns.purchases").scalar(Int.self) == 2
             }
             #expect(given)
@@ -79,7 +79,7 @@ struct InstantRewardTests {
             try await api.rule("earningRule[type]=product_purchase&earningRule[name]=Bonus&earningRule[active]=1&earningRule[allTimeActive]=1&earningRule[skuIds][0]=SKU1&earningRule[pointsAmount]=100")
             let jane = try await api.customer(levelID: gold)
             try await sell(api, number: "S-1", email: try await email(api, jane), value: "10")
-            #expect(try await api.eventually { try await api.pool.query("SELECT count(*) FROM campaigns.purchases").scalar(Int.self) == 1 })
+            #expect(try await eventually { try await api.pool.query("SELECT count(*) FROM campaigns.purchases").scalar(Int.self) == 1 })
             #expect(try await api.available(jane) == "10.00")
             let invalid = try await ThreeServices.admin(api.ledger, .post, "/api/DEFAULT/earningRule", form: """
                 earningRule[type]=instant_reward&earningRule[name]=Bad&earningRule[active]=1&earningRule[rewardCampaignId]=not-a-campaign
@@ -105,11 +105,11 @@ struct InstantRewardTests {
                 try await api.pool.query("SELECT code || ' ' || canceled FROM campaigns.purchases").firstRow?.decode(String.self, at: 0)
             }
             try await sell(api, number: "S-1", email: address, value: "100")
-            #expect(try await api.eventually { try await code() == "10 false" })
+            #expect(try await eventually { try await code() == "10 false" })
             try await sell(api, number: "R-1", email: address, value: "40", returning: "S-1")
-            #expect(try await api.eventually { try await code() == "6 false" })
+            #expect(try await eventually { try await code() == "6 false" })
             try await sell(api, number: "R-2", email: address, value: "60", returning: "S-1")
-            #expect(try await api.eventually { try await code() == "0 true" })
+            #expect(try await eventually { try await code() == "0 true" })
             let mine = try await api.asCustomer(jane, .get, "/api/DEFAULT/customer/campaign/bought").object()
             let purchase = try #require((mine["campaigns"] as? [[String: Any]])?.first)
             #expect(purchase["status"] as? String == "canceled" && purchase["canBeUsed"] as? Bool == false)

@@ -133,7 +133,7 @@ struct ExtrasTests {
             #expect(try await api.events(of: friend).contains("CustomerWasAttachedToInvitation"))
             // Its first purchase completes it.
             try await api.sale(friend, amount: "10", total: "10")
-            #expect(try await api.eventually {
+            #expect(try await eventually {
                 try await api.count("SELECT count(*) FROM customers.invitations WHERE status = 'made_purchase'") == 1
             })
             #expect(try await api.admin(.get, "/api/DEFAULT/invitations?referrerEmail=ref@").object()["total"] as? Int == 1)

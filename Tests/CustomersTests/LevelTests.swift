@@ -144,15 +144,15 @@ struct LevelTests {
             #expect(try await api.levelID(of: id) == bronze)
 
             try await api.sale(id, amount: "150", total: "150")
-            #expect(try await api.eventually { try await api.levelID(of: id) == silver })
+            #expect(try await eventually { try await api.levelID(of: id) == silver })
             try await api.sale(id, amount: "400", total: "550", count: 2)
-            #expect(try await api.eventually { try await api.levelID(of: id) == gold })
+            #expect(try await eventually { try await api.levelID(of: id) == gold })
             let customer = try await api.details(id)
             #expect(customer["transactionsCount"] as? Int == 2)
             #expect(customer["transactionsAmount"] as? Double == 550)
             // A return lowers the amount, and in transactions mode the level follows.
             try await api.sale(id, amount: "400", total: "150", count: 1, type: "return")
-            #expect(try await api.eventually { try await api.levelID(of: id) == silver })
+            #expect(try await eventually { try await api.levelID(of: id) == silver })
             let moves = try await api.pool.query("""
                 SELECT payload->>'levelId' AS level, (payload->>'manually')::boolean AS manually FROM suite.events
                 WHERE type = 'CustomerWasMovedToLevel' AND aggregate_id = \(id.text) ORDER BY id
@@ -169,13 +169,13 @@ struct LevelTests {
             let vip = try await api.createLevel("VIP", condition: "1000", percent: "20")
             let id = try await api.register(email: "pts@example.com")
             try await api.appendLedgerEvent("PointsWereAdded", customer: id, payload: #"{"customerId":"\#(id.text)","points":1200,"availableBalance":1200,"locked":false}"#)
-            #expect(try await api.eventually { try await api.levelID(of: id) == vip })
+            #expect(try await eventually { try await api.levelID(of: id) == vip })
             try await api.appendLedgerEvent("PointsWereSpent", customer: id, payload: #"{"customerId":"\#(id.text)","points":500,"availableBalance":700}"#)
-            #expect(try await api.eventually { try await api.levelID(of: id) == base })
+            #expect(try await eventually { try await api.levelID(of: id) == base })
             // Locked points do not count until they unlock.
             try await api.appendLedgerEvent("PointsWereAdded", customer: id, payload: #"{"customerId":"\#(id.text)","points":900,"availableBalance":700,"locked":true}"#)
             try await api.appendLedgerEvent("PointsTransferHasBeenUnlocked", customer: id, payload: #"{"customerId":"\#(id.text)","points":900,"availableBalance":1600}"#)
-            #expect(try await api.eventually { try await api.levelID(of: id) == vip })
+            #expect(try await eventually { try await api.levelID(of: id) == vip })
             #expect(try await api.pool.query("SELECT available_points FROM customers.customers WHERE id = \(id)").scalar(Amount.self) == Amount(1600))
         }
     }
@@ -199,13 +199,13 @@ struct LevelTests {
 
             // A small sale does not take the customer below the manual level.
             try await api.sale(id, amount: "10", total: "10")
-            #expect(try await api.eventually {
+            #expect(try await eventually {
                 try await api.pool.query("SELECT transactions_amount FROM customers.customers WHERE id = \(id)").scalar(Amount.self) == Amount(10)
             })
             #expect(try await api.levelID(of: id) == silver)
             // An upgrade past it happens and clears the flag (decision extensions X-10).
             try await api.sale(id, amount: "600", total: "610", count: 2)
-            #expect(try await api.eventually { try await api.levelID(of: id) == gold })
+            #expect(try await eventually { try await api.levelID(of: id) == gold })
             #expect(try await api.pool.query("SELECT manual_level_id FROM customers.customers WHERE id = \(id)").scalar(UUID?.self) == nil)
             let notManual = try await api.admin(.post, "/api/DEFAULT/customer/\(id.text)/remove-manually-level")
             #expect(notManual.status == .badRequest)

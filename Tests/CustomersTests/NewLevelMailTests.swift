@@ -27,7 +27,7 @@ struct NewLevelMailTests {
 
             // A sale lifts the customer to Silver: one mail with the template's variables.
             try await api.sale(customer, amount: "150", total: "150")
-            #expect(try await api.eventually { try levelMails(api).count == 1 })
+            #expect(try await eventually { try levelMails(api).count == 1 })
             let first = try #require(try levelMails(api).first)
             #expect(first.to == "climber@example.com" && first.subject == "Loyalty Program - new level")
             #expect(first.data["level_name"] == "Silver" && first.data["level_discount"] == "5.00%" && first.data["program_name"] == "Loyalty Program")
@@ -43,7 +43,7 @@ struct NewLevelMailTests {
             // A manual move sends nothing; removing it recalculates automatically (back to Silver) and mails.
             #expect(try await api.admin(.post, "/api/DEFAULT/customer/\(customer.text)/level", form: "levelId=\(bronze.text)").status == .ok)
             #expect(try await api.admin(.post, "/api/DEFAULT/customer/\(customer.text)/remove-manually-level").status == .noContent)
-            #expect(try await api.eventually { try levelMails(api).count == 2 })
+            #expect(try await eventually { try levelMails(api).count == 2 })
             #expect(try levelMails(api).map { $0.data["level_name"] } == ["Silver", "Silver"])
             let second = try levelMails(api)[1]
             #expect(second.subject == "Welcome to Silver" && second.body == "Enjoy 5.00% off, Loyalty Program.")

@@ -22,11 +22,11 @@ struct PeriodicLevelTests {
             let fresh = try await api.register(email: "fresh@example.com")
             for id in [due, fresh] {
                 try await api.appendLedgerEvent("PointsWereAdded", customer: id, payload: #"{"customerId":"\#(id.text)","points":1500,"availableBalance":1500}"#)
-                #expect(try await api.eventually { try await api.levelID(of: id) == vip })
+                #expect(try await eventually { try await api.levelID(of: id) == vip })
                 // Spending does not demote in this mode…
                 try await api.appendLedgerEvent("PointsWereSpent", customer: id, payload: #"{"customerId":"\#(id.text)","points":1200,"availableBalance":300}"#)
             }
-            #expect(try await api.eventually {
+            #expect(try await eventually {
                 try await api.count("SELECT count(*) FROM customers.customers WHERE available_points = 300") == 2
             })
             #expect(try await api.levelID(of: due) == vip)

@@ -69,9 +69,9 @@ struct SegmentTests {
             let customer = try await api.register(email: "later@example.com")
             #expect(try await api.members(id).isEmpty)
             #expect(try await api.admin(.put, "/api/DEFAULT/customer/\(customer.text)", form: "customer[labels]=tier:gold").status == .ok)
-            #expect(try await api.eventually { try await api.members(id) == [customer] })
+            #expect(try await eventually { try await api.members(id) == [customer] })
             #expect(try await api.admin(.post, "/api/DEFAULT/admin/customer/\(customer.text)/deactivate").status == .ok)
-            #expect(try await api.eventually { try await api.members(id).isEmpty })
+            #expect(try await eventually { try await api.members(id).isEmpty })
             #expect(try await api.count("SELECT count(*) FROM suite.events WHERE type = 'CustomerRemovedFromSegment'") == 1)
         }
     }
@@ -88,7 +88,7 @@ struct SegmentTests {
                 {"customerId":"\(customer.text)","transactionId":"\(UUID().text)","documentType":"sell","grossValue":50,
                  "purchaseDate":"2026-01-02T10:00:00Z","items":[{"sku":"sku-1","grossValue":50}]}
                 """)
-            #expect(try await api.eventually { try await api.members(id) == [customer] })
+            #expect(try await eventually { try await api.members(id) == [customer] })
         }
     }
 

@@ -68,14 +68,4 @@ extension ThreeServices {
         #expect(response.status == .ok, "campaign: \(response.text)")
         return try #require(try response.object()["campaignId"] as? String)
     }
-
-    /// Waits (polling the database, bounded) until `condition` holds; for reactions of event consumers.
-    func eventually(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
 }

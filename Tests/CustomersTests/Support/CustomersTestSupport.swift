@@ -106,16 +106,6 @@ struct CustomersAPI: Sendable {
         try await pool.query("SELECT type FROM suite.events WHERE aggregate_id = \(id.uuidString.lowercased()) ORDER BY id")
             .map { try $0.decode(String.self, "type") }
     }
-
-    /// Waits (polling the database, bounded) until `condition` holds; for reactions of event consumers.
-    func eventually(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
 }
 
 extension TestResponse {
