@@ -210,6 +210,37 @@ struct PurchaseTests {
         }
     }
 
+    @Test("The customer record lists the customer's purchases and follows their use and delivery")
+    func customerRecordPurchases() async throws {
+        try await ThreeServices.run { api in
+            let gold = try await api.level("Gold", condition: "0")
+            let id = try await api.campaign(cost: "0", level: gold, coupons: ["A1"], extra: "&campaign[daysValid]=0")
+            let jane = try await api.customer(levelID: gold)
+            let coupon = try #require(((try await api.asCustomer(jane, .post, "/api/DEFAULT/customer/campaign/\(id)/buy").object()["coupons"]
+                as? [[String: String]])?.first?["id"]))
+            func purchases() async throws -> [[String: Any]] {
+                let record = try await ThreeServices.admin(api.customers, .get, "/api/DEFAULT/customer/\(jane.text)").object()
+                return record["campaignPurchases"] as? [[String: Any]] ?? []
+            }
+            #expect(try await eventually { try await purchases().count == 1 })
+            let listed = try #require(try await purchases().first)
+            #expect(listed["campaignId"] as? String == id && listed["used"] as? Bool == false && listed["canBeUsed"] as? Bool == true)
+            #expect(listed["coupon"] as? [String: String] == ["id": coupon, "code": "A1"])
+            #expect(listed["status"] as? String == "active" && listed["deliveryStatus"] as? String == "" && listed["costInPoints"] as? Int == 0)
+
+            _ = try await api.asCustomer(jane, .post, "/api/DEFAULT/customer/campaign/coupons/mark_as_used",
+                                         form: "coupons[0][campaignId]=\(id)&coupons[0][couponId]=\(coupon)&coupons[0][code]=A1&coupons[0][used]=1")
+            _ = try await ThreeServices.admin(api.campaigns, .put, "/api/DEFAULT/admin/customer/\(jane.text)/bought/coupon/\(coupon)/changeDeliveryStatus",
+                                              form: "deliveryStatus[status]=shipped")
+            #expect(try await eventually {
+                let item = try await purchases().first
+                return item?["used"] as? Bool == true && item?["deliveryStatus"] as? String == "shipped" && item?["usageDate"] is String
+            })
+            let list = try await ThreeServices.admin(api.customers, .get, "/api/DEFAULT/customer?email=\(try await api.pool.query("SELECT email FROM customers.customers WHERE id = \(jane)").scalar(String.self))").object()
+            #expect(((list["customers"] as? [[String: Any]])?.first?["campaignPurchases"] as? [Any])?.count == 1)
+        }
+    }
+
     @Test("Coupons are marked used and unused all or nothing; delivery status changes")
     func usingCoupons() async throws {
         try await ThreeServices.run { api in

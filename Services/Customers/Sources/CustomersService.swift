@@ -26,7 +26,9 @@ public enum CustomersService {
             let ledger = LedgerEventConsumer(runtime: runtime).consumer
             let segments = SegmentWorkers(runtime: runtime)
             let segmentConsumer = segments.consumer
+            let purchases = CampaignPurchaseConsumer.consumer(runtime)
             return AuthService.credentialWorkers(runtime) + [
+                BackgroundTask(purchases.name) { try await purchases.run() },
                 BackgroundTask(ledger.name) { try await ledger.run() },
                 BackgroundTask(segmentConsumer.name) { try await segmentConsumer.run() },
                 BackgroundTask("customers.segments.periodic") { await segments.periodic() },

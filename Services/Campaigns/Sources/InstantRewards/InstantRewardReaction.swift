@@ -40,9 +40,12 @@ enum InstantRewardReaction {
     static func handleReturn(_ event: StoredEvent, on session: PostgresSession) async throws {
         guard let storeID = event.storeID else { return }
         let payload = try event.payload.decode(as: ReturnPayload.self)
-        try await PurchaseRepository.reviseForReturn(
+        let revised = try await PurchaseRepository.reviseForReturn(
             on: session, storeID: storeID, saleID: payload.saleTransactionId, saleValue: payload.saleValue, returned: payload.returnedValue
         )
+        for couponID in revised {
+            try await PurchaseEvents.appendChanged(PurchaseEvents.revised, couponID: couponID, storeID: storeID, actor: .system, on: session)
+        }
     }
 
     static func handle(_ event: StoredEvent, on session: PostgresSession, stores: StoreDirectory, logger: Logger) async throws {

@@ -68,7 +68,7 @@ enum CampaignPurchases {
         let total = unitCost.multiplied(by: Int64(quantity), dividedBy: 1)
         if total.isPositive { try await pay(total, for: campaign, by: customer, store: store, order: order, actor: actor, on: tx) }
         let codes = try await codes(on: tx, store: store, campaign: campaign, quantity: quantity, order: order)
-        var coupons: [IssuedCoupon] = []
+        var purchases: [Purchase] = []
         for code in codes {
             var purchase = Purchase(
                 id: UUID(), campaignID: campaign.id, customerID: customer.id, code: code, purchasedAt: now, costInPoints: unitCost,
@@ -77,16 +77,11 @@ enum CampaignPurchases {
             )
             if campaign.daysValid > 0 { purchase.activeTo = purchase.activeSince.addingTimeInterval(Double(campaign.daysValid) * 86_400) }
             try await PurchaseRepository.insert(on: tx, storeID: store.id, purchase)
-            coupons.append(IssuedCoupon(code: code, id: purchase.id.text))
+            purchases.append(purchase)
         }
+        let coupons = purchases.map { IssuedCoupon(code: $0.code, id: $0.id.text) }
         try await LedgerLibrary.countRewardsClaimed(on: tx, storeID: store.id, customerID: customer.id, count: coupons.count)
-        try await EventLog.append(try NewEvent(
-            storeID: store.id, aggregateType: "campaign", aggregateID: campaign.id.text, type: "CampaignWasBoughtByCustomer",
-            payload: BoughtEvent(
-                campaignId: campaign.id.text, customerId: customer.id.text, costInPoints: total, coupons: coupons,
-                transactionId: order.transactionID?.text
-            ), actor: actor
-        ), on: tx)
+        try await PurchaseEvents.appendBought(purchases, total: total, transactionID: order.transactionID, storeID: store.id, actor: actor, on: tx)
         // Last, so that a campaign without limits or a pool holds its row only from here to the commit.
         let newBuyer = try await PurchaseRepository.addUnits(on: tx, storeID: store.id, campaignID: campaign.id, customerID: customer.id, units: coupons.count)
         try await CampaignRepository.countPurchases(on: tx, storeID: store.id, campaignID: campaign.id, units: coupons.count, newBuyer: newBuyer)
@@ -127,13 +122,6 @@ enum CampaignPurchases {
         guard paid else { throw PurchaseRefusal.notEnoughPoints }
     }
 
-    private struct BoughtEvent: Encodable {
-        let campaignId: String
-        let customerId: String
-        let costInPoints: Amount
-        let coupons: [IssuedCoupon]
-        let transactionId: String?
-    }
 
     /// The global and per-customer limits, then the pool (appendix "Limit math").
     private static func checkLimits(

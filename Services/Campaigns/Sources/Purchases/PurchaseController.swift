@@ -173,12 +173,10 @@ struct PurchaseController {
                       purchase.customerID == row.customerID, purchase.campaignID == row.campaignID, purchase.code == row.code
                 else { throw CouponUsage.notFound(row: index, customerScoped: customer != nil) }
                 try await PurchaseRepository.setUsed(on: tx, storeID: storeID, id: purchase.id, used: row.used, transactionID: row.transactionID)
-                try await EventLog.append(try NewEvent(
-                    storeID: storeID, aggregateType: "campaign", aggregateID: purchase.campaignID.text,
-                    type: row.used ? "CampaignCouponWasUsed" : "CampaignCouponWasUnused",
-                    payload: ["campaignId": purchase.campaignID.text, "customerId": purchase.customerID.text, "couponId": purchase.id.text],
-                    actor: Actor(context.identity, ip: context.clientAddress)
-                ), on: tx)
+                try await PurchaseEvents.appendChanged(
+                    row.used ? PurchaseEvents.used : PurchaseEvents.unused, couponID: purchase.id, storeID: storeID,
+                    actor: Actor(context.identity, ip: context.clientAddress), on: tx
+                )
                 results.append(.init(name: row.code, used: row.used, campaignId: row.campaignID.text, customerId: row.customerID.text))
             }
             return results
@@ -198,10 +196,12 @@ struct PurchaseController {
         guard Purchase.deliveryStatuses.contains(status) else {
             throw APIError.domain("Delivery status must be one of: canceled, delivered, ordered, shipped")
         }
-        let changed = try await context.runtime.pool.transaction { tx in
-            try await PurchaseRepository.setDeliveryStatus(on: tx, storeID: context.store.id, id: couponID, customerID: customerID, status: status)
+        let actor = Actor(context.identity, ip: context.clientAddress)
+        try await context.runtime.pool.transaction { tx in
+            guard try await PurchaseRepository.setDeliveryStatus(on: tx, storeID: context.store.id, id: couponID, customerID: customerID, status: status)
+            else { throw APIError.notFound }
+            try await PurchaseEvents.appendChanged(PurchaseEvents.deliveryChanged, couponID: couponID, storeID: context.store.id, actor: actor, on: tx)
         }
-        guard changed else { throw APIError.notFound }
         return try Response.json(["success": "Delivery status changed!"])
     }
 }

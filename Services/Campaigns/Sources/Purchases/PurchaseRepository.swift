@@ -111,11 +111,11 @@ enum PurchaseRepository {
     }
 
     /// Recomputes the unused percentage-discount rewards given for a sale on the value left after its returns
-    /// (extensions §6.6): the code becomes `left × percentage / 100`; nothing left cancels them. Returns how many changed.
+    /// (extensions §6.6): the code becomes `left × percentage / 100`; nothing left cancels them. Returns their coupon ids.
     @discardableResult
     static func reviseForReturn(
         on db: some PostgresQueryable, storeID: UUID, saleID: UUID, saleValue: Amount, returned: Amount
-    ) async throws -> Int {
+    ) async throws -> [UUID] {
         let left = max(.zero, saleValue - returned)
         let rows = try await db.query("""
             SELECT p.id, c.transaction_percentage_value AS percentage FROM campaigns.purchases p
@@ -124,15 +124,18 @@ enum PurchaseRepository {
               AND NOT p.used AND NOT p.canceled
             FOR UPDATE OF p
             """)
+        var revised: [UUID] = []
         for row in rows {
             let percentage: Int = try row.decode(Int?.self, "percentage") ?? 0
+            let id = try row.decode(UUID.self, "id")
             try await db.execute("""
                 UPDATE campaigns.purchases SET code = \(left.multiplied(by: Int64(percentage), dividedBy: 100).description),
                     returned_amount = \(returned), canceled = \(!left.isPositive)
-                WHERE store_id = \(storeID) AND id = \(try row.decode(UUID.self, "id"))
+                WHERE store_id = \(storeID) AND id = \(id)
                 """)
+            revised.append(id)
         }
-        return rows.count
+        return revised
     }
 
     static func setDeliveryStatus(on db: some PostgresQueryable, storeID: UUID, id: UUID, customerID: UUID, status: String) async throws -> Bool {

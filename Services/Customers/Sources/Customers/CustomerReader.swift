@@ -20,7 +20,10 @@ struct CustomerReader: Sendable {
             JOIN customers.segments s ON s.store_id = m.store_id AND s.id = m.segment_id
             WHERE m.store_id = \(store.id) AND m.customer_id = \(id) ORDER BY s.name
             """).map { CustomerView.SegmentRef(segmentId: try $0.decode(UUID.self, "id").text, name: try $0.decode(String.self, "name")) }
-        return CustomerView(customer, shape: .details, currency: program.currency, locale: locale, segments: segments)
+        let purchases = try await CampaignPurchaseRepository.purchases(on: database, storeID: store.id, customerIDs: [id])
+        return CustomerView(
+            customer, shape: .details, currency: program.currency, locale: locale, segments: segments, campaignPurchases: purchases[id] ?? []
+        )
     }
 
     /// C05, C06: a page (or a scroll step) of customers.
@@ -36,13 +39,21 @@ struct CustomerReader: Sendable {
             let cursor = scroll.trimmedText.flatMap(ScrollCursor.decode)
             let (items, total) = try await customers.scroll(on: database, storeID: store.id, filters: filters, after: cursor, limit: perPage)
             let next = items.last.map { ScrollCursor.encode($0.id) } ?? scroll.trimmedText ?? ""
-            return CustomerList(
-                customers: items.map { CustomerView($0, shape: .list, currency: program.currency, locale: locale) }, total: total, scrollId: next
-            )
+            let views = try await listViews(items, store: store, currency: program.currency, locale: locale, on: database)
+            return CustomerList(customers: views, total: total, scrollId: next)
         }
         let page = try Pagination(query, sortable: CustomerFilters.sortable, defaultSort: "createdAt", defaultDirection: .descending)
         let (items, total) = try await customers.list(on: database, storeID: store.id, filters: filters, page: page)
-        return CustomerList(customers: items.map { CustomerView($0, shape: .list, currency: program.currency, locale: locale) }, total: total, scrollId: nil)
+        let views = try await listViews(items, store: store, currency: program.currency, locale: locale, on: database)
+        return CustomerList(customers: views, total: total, scrollId: nil)
+    }
+
+    /// List items with their campaign purchases, read for the whole page at once.
+    private func listViews(
+        _ items: [CustomerRecord], store: Store, currency: String, locale: String?, on database: some PostgresQueryable
+    ) async throws -> [CustomerView] {
+        let purchases = try await CampaignPurchaseRepository.purchases(on: database, storeID: store.id, customerIDs: items.map(\.id))
+        return items.map { CustomerView($0, shape: .list, currency: currency, locale: locale, campaignPurchases: purchases[$0.id] ?? []) }
     }
 }
 

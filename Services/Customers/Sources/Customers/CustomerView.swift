@@ -49,13 +49,18 @@ struct CustomerView: Encodable {
     let currency: String
     let locale: String?
     let segments: [SegmentRef]
+    let campaignPurchases: [CustomerCampaignPurchase]
 
-    init(_ customer: CustomerRecord, shape: Shape, currency: String, locale: String? = nil, segments: [SegmentRef] = []) {
+    init(
+        _ customer: CustomerRecord, shape: Shape, currency: String, locale: String? = nil, segments: [SegmentRef] = [],
+        campaignPurchases: [CustomerCampaignPurchase] = []
+    ) {
         self.customer = customer
         self.shape = shape
         self.currency = currency
         self.locale = locale
         self.segments = segments
+        self.campaignPurchases = campaignPurchases
     }
 
     private struct Key: CodingKey {
@@ -87,7 +92,7 @@ struct CustomerView: Encodable {
         try out.encode(c.agreement1, forKey: Key("agreement1"))
         try out.encode(c.agreement2, forKey: Key("agreement2"))
         try out.encode(c.agreement3, forKey: Key("agreement3"))
-        try out.encode([String](), forKey: Key("campaignPurchases"))
+        try out.encode(campaignPurchases, forKey: Key("campaignPurchases"))
         try out.encode(c.transactionsCount, forKey: Key("transactionsCount"))
         try out.encode(c.transactionsAmount, forKey: Key("transactionsAmount"))
         try out.encode(c.transactionsAmountWithoutDeliveryCosts, forKey: Key("transactionsAmountWithoutDeliveryCosts"))

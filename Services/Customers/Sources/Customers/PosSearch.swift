@@ -32,6 +32,7 @@ struct PosSearch: Sendable {
             order: SQL(" ORDER BY c.created_at DESC, c.id LIMIT \(Self.limit)")
         )
         let program = try await SettingsRepository().load(on: database, storeID: store.id, currency: store.currency)
-        return customers.map { CustomerView($0, shape: .pos, currency: program.currency) }
+        let purchases = try await CampaignPurchaseRepository.purchases(on: database, storeID: store.id, customerIDs: customers.map(\.id))
+        return customers.map { CustomerView($0, shape: .pos, currency: program.currency, campaignPurchases: purchases[$0.id] ?? []) }
     }
 }

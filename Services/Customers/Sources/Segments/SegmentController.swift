@@ -118,7 +118,12 @@ struct SegmentController {
             """
         let (items, total) = try await CustomerRepository().list(on: pool, storeID: context.store.id, filters: filters.condition + " AND " + member, page: page)
         let currency = try await SettingsRepository().load(on: pool, storeID: context.store.id, currency: context.store.currency).currency
-        let views = items.map { SegmentMemberView(segment: segment, customer: CustomerView($0, shape: .list, currency: currency, locale: nil)) }
+        let purchases = try await CampaignPurchaseRepository.purchases(on: pool, storeID: context.store.id, customerIDs: items.map(\.id))
+        let views = items.map { customer in
+            SegmentMemberView(segment: segment, customer: CustomerView(
+                customer, shape: .list, currency: currency, locale: nil, campaignPurchases: purchases[customer.id] ?? []
+            ))
+        }
         return try Response.json(ListEnvelope("customers", items: views, total: total))
     }
 
