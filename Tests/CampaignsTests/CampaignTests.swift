@@ -102,10 +102,18 @@ struct CampaignTests {
             #expect(all["total"] as? Int == 2)
             #expect((all["campaigns"] as? [[String: Any]])?.first?["coupons"] as? [String] == [])
 
+            // The public list needs no credentials and shows public, switched-on campaigns only, without their pool.
+            let shown = try await api.campaign(name: "Shown", level: gold, extra: "&campaign[public]=1&campaign[featured]=1")
+            let anonymous = try await api.campaigns.execute(uri: "/api/DEFAULT/campaign/public/available?isFeatured=1", method: .get) { $0 }.object()
+            #expect(anonymous["total"] as? Int == 1)
+            let item = try #require((anonymous["campaigns"] as? [[String: Any]])?.first)
+            #expect(item["campaignId"] as? String == shown && item["coupons"] == nil && item["name"] as? String == "Shown")
+
             // Another store sees none of it.
             _ = try await api.pool.query("INSERT INTO auth.stores (code, name, currency) VALUES ('OTHER', 'Other', 'EUR') RETURNING id")
             #expect(try await ThreeServices.admin(api.campaigns, .get, "/api/OTHER/campaign/\(id)").status == .notFound)
             #expect(try await ThreeServices.admin(api.campaigns, .get, "/api/OTHER/campaign").object()["total"] as? Int == 0)
+            #expect(try await api.campaigns.execute(uri: "/api/OTHER/campaign/public/available", method: .get) { $0 }.object()["total"] as? Int == 0)
             #expect(try await ThreeServices.admin(api.campaigns, .post, "/api/OTHER/campaign/\(id)/inactive").status == .notFound)
         }
     }
