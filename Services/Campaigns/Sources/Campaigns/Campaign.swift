@@ -108,7 +108,7 @@ struct CampaignUsage: Sendable, Hashable {
     /// Pool codes not yet handed out.
     var freeCoupons = 0
 
-    /// What "no limit" shows as (decision campaigns usageLeft).
+    /// What "no limit" shows as (decision campaigns §0.6, §1.1).
     static let unbounded = Int(Int32.max)
 
     /// Codes that can still be handed out: the free pool codes, or for a single shared code what the global

@@ -3,7 +3,7 @@ import Synchronization
 
 /// How many customers a targeting (levels and segments of a store) reaches, remembered for a short while:
 /// counting a large level on every storefront list would cost more than the rest of the request, and
-/// `visibleForCustomersCount` may lag by `ttl` (decision campaigns reach).
+/// `visibleForCustomersCount` may lag by `ttl` (decision campaigns §0.6, §1.1).
 final class ReachCache: Sendable {
     struct Key: Hashable {
         let storeID: UUID

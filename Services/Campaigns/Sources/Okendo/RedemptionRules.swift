@@ -74,7 +74,7 @@ enum RedemptionRules {
         }
     }
 
-    /// `localisation` of S2 and S12: amounts are in the store's currency, at rate 1 (decision okendo A6).
+    /// `localisation` of S2 and S12: amounts are in the store's currency, at rate 1 (decision okendo redemption rules).
     struct Localisation: Encodable, Sendable {
         struct Currency: Encodable, Sendable {
             let code: String

@@ -4,7 +4,7 @@ import Postgres
 import ServiceKit
 
 /// A purchase in a customer's list (CC-01, CC-02, CC-08; campaigns §1.7), with the coupon's id, state and
-/// dates so that the holder can use it (decision campaigns purchases).
+/// dates so that the holder can use it (decision campaigns §1.7, CC-01).
 struct CustomerPurchaseView: Encodable, Sendable {
     struct CampaignRef: Encodable, Sendable { let campaignId: String }
     struct Coupon: Encodable, Sendable {
