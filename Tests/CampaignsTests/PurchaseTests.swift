@@ -178,6 +178,28 @@ struct PurchaseTests {
         }
     }
 
+    @Test("A seller sees a customer's offers, buys for them with their points, and lists their purchases (CMP-25, CMP-26, CC-08)")
+    func sellerFlow() async throws {
+        try await ThreeServices.run { api in
+            let gold = try await api.level("Gold", condition: "100")
+            let id = try await api.campaign(name: "Seller pick", cost: "4", level: gold, coupons: ["K1", "K2"])
+            let jane = try await api.customer(levelID: gold)
+            try await api.add("10", to: jane)
+            let offers = try await api.asSeller(.get, "/api/DEFAULT/seller/customer/\(jane.text)/campaign/available").object()
+            let offer = try #require((offers["campaigns"] as? [[String: Any]])?.first)
+            #expect(offer["campaignId"] as? String == id && offer["canBeBoughtByCustomer"] as? Bool == true)
+            #expect(offer["daysValid"] == nil && offer["translations"] == nil, "the seller's field set")
+            let bought = try await api.asSeller(.post, "/api/DEFAULT/seller/customer/\(jane.text)/campaign/\(id)/buy?quantity=2").object()
+            #expect((bought["coupons"] as? [[String: String]])?.map { $0["code"] } == ["K1", "K2"])
+            #expect(try await api.available(jane) == "2.00")
+            let listed = try await api.asSeller(.get, "/api/DEFAULT/seller/customer/\(jane.text)/campaign/bought?includeDetails=1&sort=used&direction=DESC").object()
+            #expect(listed["total"] as? Int == 2)
+            #expect(((listed["campaigns"] as? [[String: Any]])?.first?["campaign"] as? [String: Any])?["name"] as? String == "Seller pick")
+            #expect(try await api.asSeller(.get, "/api/DEFAULT/seller/customer/\(UUID().text)/campaign/bought").status == .notFound)
+            #expect(try await api.asCustomer(jane, .get, "/api/DEFAULT/seller/customer/\(jane.text)/campaign/bought").status == .forbidden)
+        }
+    }
+
     @Test("Offers: what the customer can buy now, with usage left for them and whether they can afford it")
     func offers() async throws {
         try await ThreeServices.run { api in
