@@ -48,25 +48,13 @@ enum CampaignForm {
         mutating func campaign(current: Campaign?) -> Campaign? {
             let reward = rewardType()
             let translations = readTranslations(current: current?.translations ?? [])
-            let poolType = reward?.usesCouponPool ?? true
             let costInPoints = reward == .cashback || reward == .percentageDiscountCode
                 ? (amount("costInPoints", required: false) ?? .zero) : amount("costInPoints", required: true)
-            let target = form["target"]?.trimmedText
-            if let target, target != "level", target != "segment" { errors.add(invalidChoice, at: "target") }
-            if target == nil { errors.add(FormMessage.notBlank, at: "target") }
-            var levels = uuids("levels"), segments = uuids("segments")
-            if target == "level" { segments = [] } else if target == "segment" { levels = [] }
-            if target == "level", levels.isEmpty { errors.add(FormMessage.notBlank, at: "levels") }
-            if target == "segment", segments.isEmpty { errors.add(FormMessage.notBlank, at: "segments") }
-            let unlimited = form["unlimited"]?.bool ?? false
+            let (target, levels, segments) = targeting()
+            let (unlimited, limit, limitPerUser) = limits()
             let singleCoupon = form["singleCoupon"]?.bool ?? false
-            var limit: Int?, limitPerUser: Int?
-            if !unlimited {
-                limit = integer("limit", minimum: 1)
-                limitPerUser = integer("limitPerUser", minimum: 1)
-            }
             let coupons = list(form["coupons"])
-            if poolType && coupons.isEmpty { errors.add(FormMessage.notBlank, at: "coupons") }
+            if reward?.usesCouponPool ?? true, coupons.isEmpty { errors.add(FormMessage.notBlank, at: "coupons") }
             var daysInactive = 0, daysValid = 0
             if reward?.hasValidity ?? true {
                 daysInactive = integer("daysInactive", minimum: 0) ?? 0
@@ -74,19 +62,9 @@ enum CampaignForm {
             }
             let visibility = window("campaignVisibility", flag: "allTimeVisible", from: "visibleFrom", to: "visibleTo")
             let activity = window("campaignActivity", flag: "allTimeActive", from: "activeFrom", to: "activeTo")
-            var pointValue: Amount?, percentage: Int?
-            if reward == .cashback {
-                pointValue = amount("pointValue", required: true)
-                if let value = pointValue, !value.isPositive { errors.add(positive, at: "pointValue") }
-            }
-            if reward == .percentageDiscountCode {
-                percentage = integer("transactionPercentageValue", minimum: 1)
-                if let value = percentage, value > 100 { errors.add("This value should be 100 or less.", at: "transactionPercentageValue") }
-            }
+            let (pointValue, percentage) = typeValues(reward)
             let rewardValue = amount("rewardValue", required: false)
-            let categories = uuids("categories")
-            // An id of another store's category, or of none, would point the campaign at nothing.
-            if let knownCategories, !categories.allSatisfy(knownCategories.contains) { errors.add(FormMessage.invalid, at: "categories") }
+            let categories = categoryIDs()
             guard let reward, let costInPoints else { return nil }
             return Campaign(
                 id: current?.id ?? UUID(), reward: reward, translations: translations, active: form["active"]?.bool ?? false,
@@ -100,6 +78,46 @@ enum CampaignForm {
                 daysInactive: daysInactive, daysValid: daysValid, featured: form["featured"]?.bool ?? false,
                 isPublic: form["public"]?.bool ?? false, coupons: coupons
             )
+        }
+
+        /// `target` with its list: the other list is cleared, the chosen one must not be empty.
+        private mutating func targeting() -> (target: String?, levels: [UUID], segments: [UUID]) {
+            let target = form["target"]?.trimmedText
+            if let target, target != "level", target != "segment" { errors.add(invalidChoice, at: "target") }
+            if target == nil { errors.add(FormMessage.notBlank, at: "target") }
+            var levels = uuids("levels"), segments = uuids("segments")
+            if target == "level" { segments = [] } else if target == "segment" { levels = [] }
+            if target == "level", levels.isEmpty { errors.add(FormMessage.notBlank, at: "levels") }
+            if target == "segment", segments.isEmpty { errors.add(FormMessage.notBlank, at: "segments") }
+            return (target, levels, segments)
+        }
+
+        /// `unlimited`, or both limits (at least 1).
+        private mutating func limits() -> (unlimited: Bool, limit: Int?, limitPerUser: Int?) {
+            let unlimited = form["unlimited"]?.bool ?? false
+            guard !unlimited else { return (true, nil, nil) }
+            return (false, integer("limit", minimum: 1), integer("limitPerUser", minimum: 1))
+        }
+
+        /// A cashback's point value (> 0), a percentage discount's percentage (1–100).
+        private mutating func typeValues(_ reward: RewardType?) -> (pointValue: Amount?, percentage: Int?) {
+            var pointValue: Amount?, percentage: Int?
+            if reward == .cashback {
+                pointValue = amount("pointValue", required: true)
+                if let value = pointValue, !value.isPositive { errors.add(positive, at: "pointValue") }
+            }
+            if reward == .percentageDiscountCode {
+                percentage = integer("transactionPercentageValue", minimum: 1)
+                if let value = percentage, value > 100 { errors.add("This value should be 100 or less.", at: "transactionPercentageValue") }
+            }
+            return (pointValue, percentage)
+        }
+
+        /// Categories of the store: an id of another store's category, or of none, would point the campaign at nothing.
+        private mutating func categoryIDs() -> [UUID] {
+            let categories = uuids("categories")
+            if let knownCategories, !categories.allSatisfy(knownCategories.contains) { errors.add(FormMessage.invalid, at: "categories") }
+            return categories
         }
 
         private mutating func rewardType() -> RewardType? {
