@@ -1,5 +1,6 @@
 import Auth
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Postgres
@@ -10,6 +11,20 @@ import Testing
 @Suite("Store API (EP-25…28)")
 struct StoreTests {
     static let schemaChildren = #""code":{},"name":{},"currency":{},"active":{}"#
+
+    @Test("A store creation retried with the same Idempotency-Key creates one store and replays its id")
+    func idempotentCreation() async throws {
+        try await AuthAPI.run { api in
+            let token = try await api.adminToken()
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "store-1"]
+            let form = "store[code]=once&store[name]=Once&store[currency]=eur&store[active]=1"
+            let first = try await api.send(.post, "/api/store", token: token, form: form, headers: key)
+            let again = try await api.send(.post, "/api/store", token: token, form: form, headers: key)
+            #expect(first.status == .ok && again.text == first.text)
+            #expect(again.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(try await api.pool.query("SELECT count(*) FROM auth.stores WHERE code = 'once'").scalar(Int.self) == 1)
+        }
+    }
 
     @Test func storesAreCreatedShownListedAndUpdated() async throws {
         try await AuthAPI.run { api in

@@ -1,6 +1,7 @@
 import Auth
 import Customers
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Postgres
@@ -11,6 +12,21 @@ import Testing
 @Suite("Customer registration (C11, C33, C36, X-02)")
 struct RegistrationTests {
     static let emptyForm = #"{"form":{"children":{"firstName":{},"lastName":{},"gender":{},"email":{},"phone":{},"birthDate":{},"createdAt":{},"address":{"children":{"street":{},"address1":{},"address2":{},"postal":{},"city":{},"province":{},"country":{}}},"company":{"children":{"name":{},"nip":{}}},"loyaltyCardNumber":{},"agreement1":{},"agreement2":{},"agreement3":{},"levelId":{},"posId":{},"sellerId":{}}},"errors":[]}"#
+
+    @Test("A registration sent again with the same Idempotency-Key replays the first answer and registers once; another body is 422")
+    func idempotentRegistration() async throws {
+        try await CustomersAPI.run { api in
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "reg-1"]
+            let form = "customer[firstName]=Ida&customer[lastName]=Potent&customer[email]=ida@example.com&customer[agreement1]=1"
+            let first = try await api.send(.post, "/api/DEFAULT/customer/register", master: true, form: form, headers: key)
+            let again = try await api.send(.post, "/api/DEFAULT/customer/register", master: true, form: form, headers: key)
+            #expect(first.status == .ok && again.text == first.text, "\(again.text)")
+            #expect(again.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(try await api.pool.query("SELECT count(*) FROM customers.customers WHERE email = 'ida@example.com'").scalar(Int.self) == 1)
+            let other = try await api.send(.post, "/api/DEFAULT/customer/register", master: true, form: form + "&customer[phone]=%2B48111222333", headers: key)
+            #expect(other.status == .unprocessableContent)
+        }
+    }
 
     @Test func adminRegistersWithABracketForm() async throws {
         try await CustomersAPI.run { api in

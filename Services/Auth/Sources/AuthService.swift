@@ -30,6 +30,7 @@ public enum AuthService {
         workers: { runtime in
             credentialWorkers(runtime) + [
                 BackgroundTask("auth maintenance") { await AuthMaintenance(pool: runtime.pool, logger: runtime.logger).run() },
+                AuthRoutes.idempotency.keyCleanup(pool: runtime.pool, logger: runtime.logger),
             ]
         },
         prepare: { runtime in try await AuthSeed.run(runtime) }
@@ -38,7 +39,11 @@ public enum AuthService {
 
 /// The controllers of the auth service and where they are mounted.
 enum AuthRoutes {
+    /// Replays POSTs sent again with the same `Idempotency-Key`, global and store endpoints alike (DESIGN §9).
+    static let idempotency = IdempotencyMiddleware<ServiceContext>(table: "auth.idempotency_keys")
+
     static func add(to router: Router<ServiceContext>, runtime: ServiceRuntime) {
+        router.add(middleware: idempotency)
         let issuer = TokenIssuer(signer: runtime.tokens)
         let login = LoginService(pool: runtime.pool, issuer: issuer)
         let passwords = PasswordController(

@@ -28,6 +28,7 @@ public enum CustomersService {
             let segmentConsumer = segments.consumer
             let purchases = CampaignPurchaseConsumer.consumer(runtime)
             return AuthService.credentialWorkers(runtime) + [
+                CustomersRoutes.idempotency.keyCleanup(pool: runtime.pool, logger: runtime.logger),
                 BackgroundTask(purchases.name) { try await purchases.run() },
                 BackgroundTask(ledger.name) { try await ledger.run() },
                 BackgroundTask(segmentConsumer.name) { try await segmentConsumer.run() },
@@ -40,11 +41,16 @@ public enum CustomersService {
 
 /// The controllers of the customers service and where they are mounted.
 enum CustomersRoutes {
+    /// Replays POSTs sent again with the same `Idempotency-Key` (DESIGN §9): a registration retried by a POS
+    /// registers once.
+    static let idempotency = IdempotencyMiddleware<StoreContext>(table: "customers.idempotency_keys")
+
     static func add(to router: Router<ServiceContext>, runtime: ServiceRuntime) {
         let notifier = CustomerNotifier(outbox: runtime.outbox)
         let logger = runtime.logger
         let lifecycle = CustomerLifecycle(notifier: notifier, logger: logger)
         let store = router.storeGroup()
+        store.add(middleware: idempotency)
         let registration = CustomerRegistration(notifier: notifier, logger: logger)
         let update = CustomerUpdate(notifier: notifier, logger: logger)
         store.addRoutes(RegistrationController(registration: registration).routes)
@@ -64,8 +70,10 @@ enum CustomersRoutes {
         store.addRoutes(AnalyticsController().routes)
         store.addRoutes(SegmentController().routes)
         let okendo = OkendoCustomerController()
-        router.merchantGroup().addRoutes(okendo.merchantRoutes)
-        router.subscriberGroup().addRoutes(okendo.storefrontRoutes)
-        router.storefrontGroup().addRoutes(okendo.sessionRoutes)
+        let merchant = router.merchantGroup(), subscriber = router.subscriberGroup(), session = router.storefrontGroup()
+        for group in [merchant, subscriber, session] { group.add(middleware: idempotency) }
+        merchant.addRoutes(okendo.merchantRoutes)
+        subscriber.addRoutes(okendo.storefrontRoutes)
+        session.addRoutes(okendo.sessionRoutes)
     }
 }

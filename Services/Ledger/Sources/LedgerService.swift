@@ -28,7 +28,7 @@ public enum LedgerService {
     )
 
     /// Replays POSTs sent again with the same `Idempotency-Key` (keys in `ledger.idempotency_keys`).
-    static let idempotency = IdempotencyMiddleware(table: "ledger.idempotency_keys") { ($0 as? PointsRefusal)?.apiError }
+    static let idempotency = IdempotencyMiddleware<StoreContext>(table: "ledger.idempotency_keys") { ($0 as? PointsRefusal)?.apiError }
 
     static func addRoutes(to router: Router<ServiceContext>) {
         let api = router.storeGroup()

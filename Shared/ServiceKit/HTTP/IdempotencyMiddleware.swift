@@ -17,20 +17,22 @@ import Synchronization
 ///
 /// Each service keeps the keys in a table of its own schema (`<schema>.idempotency_keys`: store_id, key, caller,
 /// method, path, request_hash, status, content_type, body, created_at; primary key (store_id, caller, key)).
-public struct IdempotencyMiddleware: RouterMiddleware {
-    public typealias Context = StoreContext
-    static let header = HTTPField.Name("Idempotency-Key")!
+public struct IdempotencyMiddleware<Context: IdentifiedContext>: RouterMiddleware {
+    static var header: HTTPField.Name { HTTPField.Name("Idempotency-Key")! }
     /// The schema-qualified table, a constant of the service (never client text).
     let table: String
     /// The service's own refusals that are rendered as documented 4xx responses, and so replayed.
     let refusal: @Sendable (any Error) -> APIError?
+    /// The store the keys of a request belong to (all zeros for the endpoints outside stores).
+    let scope: @Sendable (Context) -> UUID
 
-    public init(table: String, refusal: @escaping @Sendable (any Error) -> APIError? = { _ in nil }) {
+    init(table: String, refusal: @escaping @Sendable (any Error) -> APIError?, scope: @escaping @Sendable (Context) -> UUID) {
         self.table = table
         self.refusal = refusal
+        self.scope = scope
     }
 
-    public func handle(_ request: Request, context: StoreContext, next: (Request, StoreContext) async throws -> Response) async throws -> Response {
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post, let key = request.headers[Self.header], !key.isEmpty else {
             return try await next(request, context)
         }
@@ -40,7 +42,7 @@ public struct IdempotencyMiddleware: RouterMiddleware {
         let hash = Self.hash(method: request.method.rawValue, path: request.uri.path, query: request.uri.query, body: body)
         let caller = Self.caller(context.identity)
         let pool = context.runtime.pool
-        let storeID = context.store.id
+        let storeID = scope(context)
 
         let claimed = try await pool.query("""
             INSERT INTO \(unsafeRaw: table) (store_id, key, caller, method, path, request_hash)
@@ -147,4 +149,19 @@ struct CollectingWriter: ResponseBodyWriter {
         for buffer in buffers { sink.bytes.withLock { $0 += buffer.readableBytesView } }
     }
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
+
+extension IdempotencyMiddleware where Context == StoreContext {
+    /// For the routes of a store: keys are scoped per store and caller.
+    public init(table: String, refusal: @escaping @Sendable (any Error) -> APIError? = { _ in nil }) {
+        self.init(table: table, refusal: refusal, scope: { $0.store.id })
+    }
+}
+
+extension IdempotencyMiddleware where Context == ServiceContext {
+    /// For a whole service, global endpoints included: keys are scoped per caller (the request's path, store code
+    /// included, is part of what a replay must match).
+    public init(table: String) {
+        self.init(table: table, refusal: { _ in nil }, scope: { _ in UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)) })
+    }
 }
