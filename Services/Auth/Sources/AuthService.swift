@@ -40,7 +40,7 @@ public enum AuthService {
 /// The controllers of the auth service and where they are mounted.
 enum AuthRoutes {
     /// Replays POSTs sent again with the same `Idempotency-Key`, global and store endpoints alike (DESIGN §9).
-    static let idempotency = IdempotencyMiddleware<ServiceContext>(table: "auth.idempotency_keys")
+    static let idempotency = IdempotencyMiddleware<ServiceContext>(service: "auth")
 
     static func add(to router: Router<ServiceContext>, runtime: ServiceRuntime) {
         router.add(middleware: idempotency)

@@ -28,7 +28,7 @@ public enum CampaignsService {
     )
 
     /// Replays POSTs sent again with the same `Idempotency-Key` (a buy retried by a POS spends once).
-    static let idempotency = IdempotencyMiddleware<StoreContext>(table: "campaigns.idempotency_keys")
+    static let idempotency = IdempotencyMiddleware<StoreContext>(service: "campaigns")
 
     static func addRoutes(to router: Router<ServiceContext>) {
         let api = router.storeGroup()

@@ -43,7 +43,7 @@ public enum CustomersService {
 enum CustomersRoutes {
     /// Replays POSTs sent again with the same `Idempotency-Key` (DESIGN §9): a registration retried by a POS
     /// registers once.
-    static let idempotency = IdempotencyMiddleware<StoreContext>(table: "customers.idempotency_keys")
+    static let idempotency = IdempotencyMiddleware<StoreContext>(service: "customers")
 
     static func add(to router: Router<ServiceContext>, runtime: ServiceRuntime) {
         let notifier = CustomerNotifier(outbox: runtime.outbox)

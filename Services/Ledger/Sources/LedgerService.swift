@@ -27,8 +27,8 @@ public enum LedgerService {
         }
     )
 
-    /// Replays POSTs sent again with the same `Idempotency-Key` (keys in `ledger.idempotency_keys`).
-    static let idempotency = IdempotencyMiddleware<StoreContext>(table: "ledger.idempotency_keys") { ($0 as? PointsRefusal)?.apiError }
+    /// Replays POSTs sent again with the same `Idempotency-Key` (keys in `suite.idempotency_keys`).
+    static let idempotency = IdempotencyMiddleware<StoreContext>(service: "ledger") { ($0 as? PointsRefusal)?.apiError }
 
     static func addRoutes(to router: Router<ServiceContext>) {
         let api = router.storeGroup()

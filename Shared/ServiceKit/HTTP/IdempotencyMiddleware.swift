@@ -15,19 +15,18 @@ import Synchronization
 /// concurrent requests with one key never both write; a request that fails with an unexpected error
 /// releases its key so that the client may retry.
 ///
-/// Each service keeps the keys in a table of its own schema (`<schema>.idempotency_keys`: store_id, key, caller,
-/// method, path, request_hash, status, content_type, body, created_at; primary key (store_id, caller, key)).
+/// Every service keeps its keys in `suite.idempotency_keys`, under its own name.
 public struct IdempotencyMiddleware<Context: IdentifiedContext>: RouterMiddleware {
     static var header: HTTPField.Name { HTTPField.Name("Idempotency-Key")! }
-    /// The schema-qualified table, a constant of the service (never client text).
-    let table: String
+    /// The service the keys belong to.
+    let service: String
     /// The service's own refusals that are rendered as documented 4xx responses, and so replayed.
     let refusal: @Sendable (any Error) -> APIError?
     /// The store the keys of a request belong to (all zeros for the endpoints outside stores).
     let scope: @Sendable (Context) -> UUID
 
-    init(table: String, refusal: @escaping @Sendable (any Error) -> APIError?, scope: @escaping @Sendable (Context) -> UUID) {
-        self.table = table
+    init(service: String, refusal: @escaping @Sendable (any Error) -> APIError?, scope: @escaping @Sendable (Context) -> UUID) {
+        self.service = service
         self.refusal = refusal
         self.scope = scope
     }
@@ -45,8 +44,8 @@ public struct IdempotencyMiddleware<Context: IdentifiedContext>: RouterMiddlewar
         let storeID = scope(context)
 
         let claimed = try await pool.query("""
-            INSERT INTO \(unsafeRaw: table) (store_id, key, caller, method, path, request_hash)
-            VALUES (\(storeID), \(key), \(caller), \(request.method.rawValue), \(request.uri.path), \(hash))
+            INSERT INTO suite.idempotency_keys (service, store_id, key, caller, method, path, request_hash)
+            VALUES (\(service), \(storeID), \(key), \(caller), \(request.method.rawValue), \(request.uri.path), \(hash))
             ON CONFLICT DO NOTHING RETURNING 1
             """).firstRow != nil
         if !claimed {
@@ -57,7 +56,9 @@ public struct IdempotencyMiddleware<Context: IdentifiedContext>: RouterMiddlewar
             response = try await next(request, context)
         } catch {
             guard let rendered = documented(error) else {
-                _ = try? await pool.execute("DELETE FROM \(unsafeRaw: table) WHERE store_id = \(storeID) AND caller = \(caller) AND key = \(key)")
+                _ = try? await pool.execute("""
+                    DELETE FROM suite.idempotency_keys WHERE service = \(service) AND store_id = \(storeID) AND caller = \(caller) AND key = \(key)
+                    """)
                 throw error
             }
             try await record(storeID: storeID, key: key, caller: caller, status: Int(rendered.status.code), body: rendered.body, pool: pool)
@@ -77,12 +78,12 @@ public struct IdempotencyMiddleware<Context: IdentifiedContext>: RouterMiddlewar
 
     /// Keys are kept for a day (decision ledger DESIGN §9): forgets the older ones.
     public func forgetOldKeys(pool: PostgresPool) async throws {
-        try await pool.execute("DELETE FROM \(unsafeRaw: table) WHERE created_at < now() - interval '24 hours'")
+        try await pool.execute("DELETE FROM suite.idempotency_keys WHERE service = \(service) AND created_at < now() - interval '24 hours'")
     }
 
     /// Forgets old keys every hour, on every replica (the deletion is idempotent).
     public func keyCleanup(pool: PostgresPool, logger: Logger) -> BackgroundTask {
-        BackgroundTask("idempotency keys of \(table)") {
+        BackgroundTask("idempotency keys of \(service)") {
             while !Task.isCancelled {
                 do { try await forgetOldKeys(pool: pool) } catch { logger.warning("forgetting idempotency keys failed: \(error)") }
                 try await Task.sleep(for: .seconds(3600))
@@ -92,8 +93,8 @@ public struct IdempotencyMiddleware<Context: IdentifiedContext>: RouterMiddlewar
 
     private func replay(storeID: UUID, key: String, caller: String, hash: String, pool: PostgresPool) async throws -> Response {
         let row = try await pool.query("""
-            SELECT request_hash, status, content_type, encode(body, 'base64') AS body FROM \(unsafeRaw: table)
-            WHERE store_id = \(storeID) AND caller = \(caller) AND key = \(key)
+            SELECT request_hash, status, content_type, encode(body, 'base64') AS body FROM suite.idempotency_keys
+            WHERE service = \(service) AND store_id = \(storeID) AND caller = \(caller) AND key = \(key)
             """).firstRow
         guard let row else { throw APIError.conflict("A request with this Idempotency-Key is in progress") }
         guard try row.decode(String.self, "request_hash") == hash else {
@@ -112,8 +113,8 @@ public struct IdempotencyMiddleware<Context: IdentifiedContext>: RouterMiddlewar
     ) async throws {
         let encoded = Data(body).base64EncodedString()
         try await pool.execute("""
-            UPDATE \(unsafeRaw: table) SET status = \(status), content_type = \(contentType), body = decode(\(encoded), 'base64')
-            WHERE store_id = \(storeID) AND caller = \(caller) AND key = \(key)
+            UPDATE suite.idempotency_keys SET status = \(status), content_type = \(contentType), body = decode(\(encoded), 'base64')
+            WHERE service = \(service) AND store_id = \(storeID) AND caller = \(caller) AND key = \(key)
             """)
     }
 
@@ -153,15 +154,15 @@ struct CollectingWriter: ResponseBodyWriter {
 
 extension IdempotencyMiddleware where Context == StoreContext {
     /// For the routes of a store: keys are scoped per store and caller.
-    public init(table: String, refusal: @escaping @Sendable (any Error) -> APIError? = { _ in nil }) {
-        self.init(table: table, refusal: refusal, scope: { $0.store.id })
+    public init(service: String, refusal: @escaping @Sendable (any Error) -> APIError? = { _ in nil }) {
+        self.init(service: service, refusal: refusal, scope: { $0.store.id })
     }
 }
 
 extension IdempotencyMiddleware where Context == ServiceContext {
     /// For a whole service, global endpoints included: keys are scoped per caller (the request's path, store code
     /// included, is part of what a replay must match).
-    public init(table: String) {
-        self.init(table: table, refusal: { _ in nil }, scope: { _ in UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)) })
+    public init(service: String) {
+        self.init(service: service, refusal: { _ in nil }, scope: { _ in UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)) })
     }
 }

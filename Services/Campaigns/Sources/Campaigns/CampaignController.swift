@@ -172,10 +172,7 @@ struct CampaignController {
     }
 
     private func appendEvent(_ type: String, campaignID: UUID, context: StoreContext, on tx: PostgresSession) async throws {
-        try await EventLog.append(try NewEvent(
-            storeID: context.store.id, aggregateType: "campaign", aggregateID: campaignID.text, type: type,
-            payload: ["campaignId": campaignID.text], actor: Actor(context.identity, ip: context.clientAddress)
-        ), on: tx)
+        try await CampaignEvents.append(type, aggregate: "campaign", id: campaignID, payload: ["campaignId": campaignID.text], context: context, on: tx)
     }
 }
 

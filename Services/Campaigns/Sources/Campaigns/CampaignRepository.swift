@@ -26,11 +26,11 @@ enum CampaignRepository {
         return Campaign(
             id: try row["id"], reward: RewardType(rawValue: reward) ?? .discountCode,
             translations: try translations.decode(as: [CampaignTranslation].self), active: try row["active"],
-            categories: SQLArray.uuids(try row.decode(String.self, "categories")), pushNotificationText: try row["push_notification_text"],
+            categories: SQLArray.uuids(parsing: try row.decode(String.self, "categories")), pushNotificationText: try row["push_notification_text"],
             pointValue: try row["point_value"], rewardValue: try row["reward_value"], cashbackProvider: try row["cashback_provider"],
             transactionPercentageValue: try row["transaction_percentage_value"], costInPoints: try row["cost_in_points"],
-            target: try row["target"], levels: SQLArray.uuids(try row.decode(String.self, "levels")),
-            segments: SQLArray.uuids(try row.decode(String.self, "segments")), labels: try labels.decode(as: [CampaignLabel].self),
+            target: try row["target"], levels: SQLArray.uuids(parsing: try row.decode(String.self, "levels")),
+            segments: SQLArray.uuids(parsing: try row.decode(String.self, "segments")), labels: try labels.decode(as: [CampaignLabel].self),
             unlimited: try row["unlimited"], singleCoupon: try row["single_coupon"], limit: try row["usage_limit"],
             limitPerUser: try row["limit_per_user"], allTimeVisible: try row["all_time_visible"], visibleFrom: try row["visible_from"],
             visibleTo: try row["visible_to"], allTimeActive: try row["all_time_active"], activeFrom: try row["active_from"],
@@ -47,6 +47,12 @@ enum CampaignRepository {
             SELECT \(unsafeRaw: columns) FROM campaigns.campaigns c WHERE c.store_id = \(storeID) AND c.id = \(id)
             \(unsafeRaw: lock ? "FOR UPDATE" : "")
             """).firstRow.map(campaign)
+    }
+
+    /// The campaigns among these ids, without their pools.
+    static func campaigns(on db: some PostgresQueryable, storeID: UUID, ids: [UUID]) async throws -> [Campaign] {
+        guard !ids.isEmpty else { return [] }
+        return try await list(on: db, storeID: storeID, where: "c.id = ANY(\(SQLArray.uuids(ids))::uuid[])", page: nil).campaigns
     }
 
     /// The first code of the pool: the one a single-coupon campaign hands to everyone.
@@ -116,17 +122,6 @@ enum CampaignRepository {
             """)
     }
 
-    /// How many units of each campaign the customer bought.
-    static func purchasesByCustomer(on db: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> [UUID: Int] {
-        var counts: [UUID: Int] = [:]
-        for row in try await db.query("""
-            SELECT campaign_id, units AS bought FROM campaigns.campaign_buyers WHERE store_id = \(storeID) AND customer_id = \(customerID)
-            """) {
-            counts[try row.decode(UUID.self, "campaign_id")] = try row.decode(Int.self, "bought")
-        }
-        return counts
-    }
-
     /// Inserts or replaces the campaign; new locales get their translation ids here. The pool is replaced by the
     /// campaign's coupons (codes already handed out must stay).
     static func save(on db: some PostgresQueryable, storeID: UUID, _ input: Campaign) async throws {
@@ -166,7 +161,7 @@ enum CampaignRepository {
 
     /// Replaces the pool with `codes`, or adds them (`append`). Handed-out codes cannot be removed.
     static func replaceCoupons(on db: some PostgresQueryable, storeID: UUID, campaignID: UUID, codes: [String], append: Bool) async throws {
-        let literal = textArray(codes)
+        let literal = SQLArray.texts(codes)
         if !append {
             let removedIssued = try await db.query("""
                 SELECT code FROM campaigns.coupons WHERE store_id = \(storeID) AND campaign_id = \(campaignID) AND issued
@@ -193,11 +188,5 @@ enum CampaignRepository {
         try await db.execute("""
             UPDATE campaigns.campaigns SET active = \(active), updated_at = now() WHERE store_id = \(storeID) AND id = \(id)
             """) > 0
-    }
-
-    /// A `text[]` literal with every element quoted.
-    static func textArray(_ values: [String]) -> String {
-        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-            .joined(separator: ",") + "}"
     }
 }

@@ -137,7 +137,7 @@ struct RedemptionController {
             let member = try await member(tx)
             guard member.status == "enrolled" else { throw APIError.forbidden("Customer not enrolled") }
             guard let id = UUID(uuidString: text),
-                  let campaign = try await RedemptionRules.running(on: tx, storeID: storeID).first(where: { $0.id == id })
+                  let campaign = try await CampaignRepository.find(on: tx, storeID: storeID, id: id), RedemptionRules.isRule(campaign)
             else { throw APIError.http(.notFound, "Redemption rule not found") }
             let order = CampaignPurchases.Order(campaignID: campaign.id, customerID: member.customerID, issuer: "customer")
             do {

@@ -7,9 +7,12 @@ import ServiceKit
 /// percentage discounts are not bought from a list (decision okendo redemption rules).
 enum RedemptionRules {
     static func running(on db: some PostgresQueryable, storeID: UUID, now: Date = Date()) async throws -> [Campaign] {
-        try await CampaignRepository.list(on: db, storeID: storeID, where: "c.active", page: nil).campaigns.filter { campaign in
-            !campaign.reward.singleUnit && campaign.isActive(at: now) && campaign.isVisible(at: now)
-        }
+        try await CampaignRepository.list(on: db, storeID: storeID, where: "c.active", page: nil).campaigns.filter { isRule($0, at: now) }
+    }
+
+    /// Whether the campaign is a redemption rule at `date`.
+    static func isRule(_ campaign: Campaign, at date: Date = Date()) -> Bool {
+        !campaign.reward.singleUnit && campaign.isActive(at: date) && campaign.isVisible(at: date)
     }
 
     /// The Okendo `type` of a campaign's reward.

@@ -23,7 +23,7 @@ enum CampaignOffers {
                 && (ignoringTargets || campaign.targets(level: customer.levelID, segments: segments))
         }
         let usage = try await CampaignRepository.usage(on: db, storeID: storeID, ids: running.map(\.id))
-        let bought = try await CampaignRepository.purchasesByCustomer(on: db, storeID: storeID, customerID: customer.id)
+        let bought = try await PurchaseRepository.purchasesByCustomer(on: db, storeID: storeID, customerID: customer.id)
         var offers: [UUID: CustomerOffer] = [:]
         let available = running.filter { campaign in
             let used = usage[campaign.id] ?? CampaignUsage()

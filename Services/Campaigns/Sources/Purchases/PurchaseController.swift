@@ -100,8 +100,7 @@ struct PurchaseController {
         let (purchases, total) = try await PurchaseRepository.list(on: pool, storeID: storeID, where: condition, page: page)
         var details: [UUID: CampaignView] = [:]
         if query["includeDetails"]?.bool == true {
-            let ids = Array(Set(purchases.map(\.campaignID)))
-            let campaigns = try await CampaignRepository.list(on: pool, storeID: storeID, where: "c.id = ANY(\(SQLArray.uuids(ids))::uuid[])", page: nil).campaigns
+            let campaigns = try await CampaignRepository.campaigns(on: pool, storeID: storeID, ids: Array(Set(purchases.map(\.campaignID))))
             let presenter = try await CampaignPresenter.load(on: pool, storeID: storeID, campaigns: campaigns, for: audience, locale: locale(query), now: now)
             for campaign in campaigns { details[campaign.id] = presenter.view(campaign, for: audience) }
         }
@@ -140,12 +139,8 @@ struct PurchaseController {
     private func related(
         _ purchases: [Purchase], on pool: PostgresPool, storeID: UUID
     ) async throws -> (campaigns: [UUID: Campaign], customers: [UUID: CustomerSummary]) {
-        let ids = Array(Set(purchases.map(\.campaignID)))
-        let campaigns = try await CampaignRepository.list(on: pool, storeID: storeID, where: "c.id = ANY(\(SQLArray.uuids(ids))::uuid[])", page: nil).campaigns
-        var customers: [UUID: CustomerSummary] = [:]
-        for id in Set(purchases.map(\.customerID)) {
-            customers[id] = try await CustomersLibrary.customer(on: pool, storeID: storeID, id: id)
-        }
+        let campaigns = try await CampaignRepository.campaigns(on: pool, storeID: storeID, ids: Array(Set(purchases.map(\.campaignID))))
+        let customers = try await CustomersLibrary.customers(on: pool, storeID: storeID, ids: Array(Set(purchases.map(\.customerID))))
         return (Dictionary(uniqueKeysWithValues: campaigns.map { ($0.id, $0) }), customers)
     }
 

@@ -53,6 +53,17 @@ enum PurchaseRepository {
         return codes
     }
 
+    /// How many units of each campaign the customer bought.
+    static func purchasesByCustomer(on db: some PostgresQueryable, storeID: UUID, customerID: UUID) async throws -> [UUID: Int] {
+        var counts: [UUID: Int] = [:]
+        for row in try await db.query("""
+            SELECT campaign_id, units AS bought FROM campaigns.campaign_buyers WHERE store_id = \(storeID) AND customer_id = \(customerID)
+            """) {
+            counts[try row.decode(UUID.self, "campaign_id")] = try row.decode(Int.self, "bought")
+        }
+        return counts
+    }
+
     /// How many units of the campaign the customer bought.
     static func units(on db: some PostgresQueryable, storeID: UUID, campaignID: UUID, customerID: UUID) async throws -> Int {
         try await db.query("""

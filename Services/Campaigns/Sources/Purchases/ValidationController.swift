@@ -52,7 +52,7 @@ struct ValidationController {
         let pool = context.runtime.pool, storeID = context.store.id
         let customer = try await CustomersLibrary.customer(on: pool, storeID: storeID, id: customerID).orThrow(APIError.notFound)
         let points = try await LedgerLibrary.availablePoints(on: pool, storeID: storeID, customerID: customerID)
-        let known = try await CampaignRepository.list(on: pool, storeID: storeID, where: "c.id = ANY(\(SQLArray.uuids(ids))::uuid[])", page: nil).campaigns
+        let known = try await CampaignRepository.campaigns(on: pool, storeID: storeID, ids: ids)
         let offered = try await CampaignOffers.available(on: pool, storeID: storeID, customer: customer, candidates: known, points: points + additional)
         var taken: [UUID: Int] = [:], cost = Amount.zero
         let entries = ids.map { id in

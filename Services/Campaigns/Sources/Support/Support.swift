@@ -10,13 +10,3 @@ enum Timestamp {
     /// `2019-03-14 10:29:05`: the CSV export.
     static func plain(_ date: Date) -> String { UTCTime.dateAndTime(date).replacingOccurrences(of: "T", with: " ") }
 }
-
-/// SQL array literals for `::uuid[]` parameters.
-enum SQLArray {
-    static func uuids(_ ids: [UUID]) -> String { "{" + ids.map(\.text).joined(separator: ",") + "}" }
-
-    /// `{a,b}` → UUIDs.
-    static func uuids(_ text: String) -> [UUID] {
-        text.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").compactMap { UUID(uuidString: String($0)) }
-    }
-}

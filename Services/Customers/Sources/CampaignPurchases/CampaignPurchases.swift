@@ -29,11 +29,10 @@ enum CampaignPurchaseRepository {
     ) async throws -> [UUID: [CustomerCampaignPurchase]] {
         guard !customerIDs.isEmpty else { return [:] }
         var result: [UUID: [CustomerCampaignPurchase]] = [:]
-        let ids = "{" + customerIDs.map(\.text).joined(separator: ",") + "}"
         for row in try await db.query("""
             SELECT customer_id, coupon_id, campaign_id, code, purchased_at, cost_in_points, active_since, active_to, used, usage_date,
                    delivery_status, canceled
-            FROM customers.campaign_purchases WHERE store_id = \(storeID) AND customer_id = ANY(\(ids)::uuid[])
+            FROM customers.campaign_purchases WHERE store_id = \(storeID) AND customer_id = ANY(\(SQLArray.uuids(customerIDs))::uuid[])
             ORDER BY purchased_at, coupon_id
             """) {
             let used: Bool = try row["used"], canceled: Bool = try row["canceled"]

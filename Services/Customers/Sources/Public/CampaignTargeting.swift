@@ -21,9 +21,9 @@ extension CustomersLibrary {
         return try await database.query("""
             SELECT count(*) FROM customers.customers c
             WHERE c.store_id = \(storeID) AND c.status <> 'deleted'
-              AND (c.level_id = ANY(\(uuidArray(levels))::uuid[])
+              AND (c.level_id = ANY(\(SQLArray.uuids(levels))::uuid[])
                    OR EXISTS (SELECT 1 FROM customers.segment_members m
-                              WHERE m.store_id = c.store_id AND m.customer_id = c.id AND m.segment_id = ANY(\(uuidArray(segments))::uuid[])))
+                              WHERE m.store_id = c.store_id AND m.customer_id = c.id AND m.segment_id = ANY(\(SQLArray.uuids(segments))::uuid[])))
             """).scalar(Int.self)
     }
 
@@ -35,14 +35,10 @@ extension CustomersLibrary {
         return try await database.query("""
             SELECT \(unsafeRaw: CustomerSummary.columns) FROM customers.customers c
             WHERE c.store_id = \(storeID) AND c.status <> 'deleted'
-              AND (c.level_id = ANY(\(uuidArray(levels))::uuid[])
+              AND (c.level_id = ANY(\(SQLArray.uuids(levels))::uuid[])
                    OR EXISTS (SELECT 1 FROM customers.segment_members m
-                              WHERE m.store_id = c.store_id AND m.customer_id = c.id AND m.segment_id = ANY(\(uuidArray(segments))::uuid[])))
+                              WHERE m.store_id = c.store_id AND m.customer_id = c.id AND m.segment_id = ANY(\(SQLArray.uuids(segments))::uuid[])))
             ORDER BY c.created_at, c.id LIMIT \(limit) OFFSET \(offset)
             """).map(CustomerSummary.init(row:))
-    }
-
-    private static func uuidArray(_ ids: [UUID]) -> String {
-        "{" + ids.map { $0.uuidString.lowercased() }.joined(separator: ",") + "}"
     }
 }

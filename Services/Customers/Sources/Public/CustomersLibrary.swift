@@ -88,6 +88,16 @@ public enum CustomersLibrary {
         try await summary(on: database, storeID: storeID, where: "c.id = \(id)", lock: lock)
     }
 
+    /// The live customers among these ids, by id (one query for a page of purchases or an export).
+    public static func customers(on database: some PostgresQueryable, storeID: UUID, ids: [UUID]) async throws -> [UUID: CustomerSummary] {
+        guard !ids.isEmpty else { return [:] }
+        let found = try await database.query("""
+            SELECT \(unsafeRaw: CustomerSummary.columns) FROM customers.customers c
+            WHERE c.store_id = \(storeID) AND c.status <> 'deleted' AND c.id = ANY(\(SQLArray.uuids(ids))::uuid[])
+            """).map(CustomerSummary.init(row:))
+        return Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The live customer with this e-mail (compared without regard to case).
     public static func customer(on database: some PostgresQueryable, storeID: UUID, email: String) async throws -> CustomerSummary? {
         let email = email.trimmedWhitespace

@@ -22,25 +22,13 @@ enum EarningRuleRepository {
         return EarningRule(
             id: try row["id"], type: RuleType(rawValue: type) ?? .event, name: try row["name"], description: try row["description"],
             active: try row["active"], allTimeActive: try row["all_time_active"], startAt: try row["start_at"], endAt: try row["end_at"],
-            target: try row["target"], levels: uuidArray(try row["levels"]), segments: uuidArray(try row["segments"]),
-            pos: uuidArray(try row["pos"]), eventName: try row["event_name"], config: try config.decode(as: RuleConfig.self),
+            target: try row["target"], levels: SQLArray.uuids(parsing: try row["levels"]), segments: SQLArray.uuids(parsing: try row["segments"]),
+            pos: SQLArray.uuids(parsing: try row["pos"]), eventName: try row["event_name"], config: try config.decode(as: RuleConfig.self),
             limit: limitActive || period != nil ? RuleLimit(active: limitActive, period: period, limit: try row["limit_limit"]) : nil,
             lastExecutedRule: try row["last_executed_rule"], hasPhoto: try row["has_photo"], updatedAt: try row["updated_at"]
         )
     }
 
-    /// `{a,b}` → UUIDs.
-    static func uuidArray(_ text: String) -> [UUID] {
-        text.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").compactMap { UUID(uuidString: String($0)) }
-    }
-
-    static func array(_ ids: [UUID]) -> String { "{" + ids.map(\.text).joined(separator: ",") + "}" }
-
-    /// A `text[]` literal with every element quoted.
-    static func textArray(_ values: [String]) -> String {
-        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-            .joined(separator: ",") + "}"
-    }
 
     static func find(on db: some PostgresQueryable, storeID: UUID, id: UUID) async throws -> EarningRule? {
         try await db.query("SELECT \(unsafeRaw: columns) FROM ledger.earning_rules WHERE store_id = \(storeID) AND id = \(id)")
@@ -84,8 +72,8 @@ enum EarningRuleRepository {
                 INSERT INTO ledger.earning_rules (store_id, id, type, name, description, active, all_time_active, start_at, end_at,
                     target, levels, segments, pos, event_name, config, limit_active, limit_period, limit_limit, last_executed_rule)
                 VALUES (\(storeID), \(rule.id), \(rule.type.rawValue), \(rule.name), \(rule.description), \(rule.active),
-                    \(rule.allTimeActive), \(rule.startAt), \(rule.endAt), \(rule.target), \(array(rule.levels))::uuid[],
-                    \(array(rule.segments))::uuid[], \(array(rule.pos))::uuid[], \(rule.eventName), \(config)::jsonb,
+                    \(rule.allTimeActive), \(rule.startAt), \(rule.endAt), \(rule.target), \(SQLArray.uuids(rule.levels))::uuid[],
+                    \(SQLArray.uuids(rule.segments))::uuid[], \(SQLArray.uuids(rule.pos))::uuid[], \(rule.eventName), \(config)::jsonb,
                     \(rule.limit?.active ?? false), \(rule.limit?.period), \(rule.limit?.limit), \(rule.lastExecutedRule))
                 ON CONFLICT (store_id, id) DO UPDATE SET
                     name = excluded.name, description = excluded.description, active = excluded.active,

@@ -55,7 +55,7 @@ enum TransactionRepository {
                     delivery_skus, customer_data, items, labels, points_earned, external_order_id)
                 VALUES (\(storeID), \(t.id), \(t.documentNumber), \(t.documentType), \(t.purchaseDate), \(t.purchasePlace),
                     \(t.revisedDocument), \(t.revisedTransactionID), \(t.posID), \(t.customerID), \(t.assignedAt), \(t.grossValue),
-                    \(t.grossWithoutDelivery), \(EarningRuleRepository.textArray(deliverySKUs.sorted()))::text[],
+                    \(t.grossWithoutDelivery), \(SQLArray.texts(deliverySKUs.sorted()))::text[],
                     \(t.customerData.json.jsonb)::jsonb, \(EventValue.array(t.items.map(\.json)).jsonb)::jsonb,
                     \(Label.json(t.labels).jsonb)::jsonb, \(t.pointsEarned), \(t.externalOrderID))
                 RETURNING id

@@ -84,10 +84,7 @@ enum TransactionService {
         ], actor: actor, aggregate: "transaction", aggregateID: transaction.id.text)
         guard let customer else { return transaction }
         if transaction.isReturn {
-            if let sale {
-                try await revoke(on: tx, storeID: store.id, returned: transaction, sale: sale, customerID: customer.id, actor: actor)
-                try await returnedEvent(on: tx, storeID: store.id, returned: transaction, sale: sale, customerID: customer.id, actor: actor)
-            }
+            if let sale { try await revoke(on: tx, storeID: store.id, returned: transaction, sale: sale, customerID: customer.id, actor: actor) }
         } else if let earning, earning.points.isPositive {
             try await PointsLedger.credit(
                 on: tx, storeID: store.id, customerID: customer.id, points: earning.points,
@@ -118,7 +115,6 @@ enum TransactionService {
             if let sale {
                 if let owner = sale.customerID, owner != customer.id { throw TransactionRefusal.returnOfAnotherCustomer }
                 try await revoke(on: tx, storeID: store.id, returned: transaction, sale: sale, customerID: customer.id, actor: actor)
-                try await returnedEvent(on: tx, storeID: store.id, returned: transaction, sale: sale, customerID: customer.id, actor: actor)
             }
         } else {
             transaction.pointsEarned = try await award(on: tx, store: store, transaction: transaction, customer: customer, settings: settings, actor: actor)
@@ -248,10 +244,18 @@ enum TransactionService {
         )
     }
 
+    /// A return against a customer's sale: reverses the sale's points and tells the campaigns (`SaleWasReturned`).
+    static func revoke(
+        on tx: PostgresSession, storeID: UUID, returned: Transaction, sale: Transaction, customerID: UUID, actor: Actor?
+    ) async throws {
+        try await revokePoints(on: tx, storeID: storeID, returned: returned, sale: sale, customerID: customerID, actor: actor)
+        try await returnedEvent(on: tx, storeID: storeID, returned: returned, sale: sale, customerID: customerID, actor: actor)
+    }
+
     /// Reverses the points of a sale in proportion to the returned value (extensions §6.6): the
     /// reversal is `earned × returned / sold`, rounded to hundredths, and all reversals of one sale together
     /// never exceed what it earned (decision ledger A-23). It takes what is available, down to zero.
-    static func revoke(
+    private static func revokePoints(
         on tx: PostgresSession, storeID: UUID, returned: Transaction, sale: Transaction, customerID: UUID, actor: Actor?
     ) async throws {
         guard sale.grossValue.isPositive else { return }
